@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, lowest first: C shims -> Netlink / HostSystem (kernel) -> BridgeModel / Planning (pure)
+// -> State -> Engine (applies plans with undo) -> BridgectlCLI -> bridgectl (main.swift only).
+let package = Package(
+    name: "bridgectl",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bridgectl", targets: ["bridgectl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNetlink", path: "Sources/CNetlink",
+            pkgConfig: "libnl-route-3.0",
+            providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .target(name: "BridgeModel"),
+        .target(name: "Planning", dependencies: ["BridgeModel"]),
+        .target(name: "Netlink", dependencies: ["CNetlink", "BridgeModel"]),
+        .target(name: "HostSystem", dependencies: ["CLinux"]),
+        .target(name: "State", dependencies: ["BridgeModel", "HostSystem"]),
+        .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "HostSystem", "State"]),
+        .target(name: "BridgectlCLI", dependencies: [
+            "BridgeModel", "Planning", "State", "Engine", "HostSystem",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "bridgectl", dependencies: ["BridgectlCLI"]),
+        .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"]),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "BridgeModel"]),
+        .testTarget(name: "StateTests", dependencies: ["State", "BridgeModel", "HostSystem"]),
+        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "Engine", "BridgeModel"]),
+    ]
+)

@@ -1,0 +1,51 @@
+/// An error a user caused and can fix. `message` is one line naming the offending value; the CLI
+/// prints it after "Error: ".
+public protocol UserFacingError: Error, CustomStringConvertible {
+    var message: String { get }
+}
+
+extension UserFacingError {
+    public var description: String { message }
+}
+
+/// Invalid values: names, addresses, options.
+public enum ModelError: UserFacingError, Equatable {
+    case invalidCIDR(String)
+    case cidrHasHostBits(String, network: IPv4Network)
+    case invalidIPv4(String)
+    case invalidName(String, kind: String)
+    case invalidInterfaceName(String)
+    case interfaceNameTooLong(String)
+    case unknownOption(String)
+    case invalidOptionValue(key: String, value: String)
+    case invalidKeyValue(String, flag: String)
+    case invalidAddHost(String)
+
+    public var message: String {
+        switch self {
+        case .invalidCIDR(let text): return "invalid CIDR '\(text)': expected an IPv4 subnet like 172.20.0.0/16"
+        case .cidrHasHostBits(let text, let network): return "invalid subnet '\(text)': host bits are set, did you mean \(network)?"
+        case .invalidIPv4(let text): return "invalid IPv4 address '\(text)'"
+        case .invalidName(let name, let kind): return "invalid \(kind) name '\(name)': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+        case .invalidInterfaceName(let name): return "invalid interface name '\(name)'"
+        case .interfaceNameTooLong(let name): return "interface name '\(name)' is longer than 15 bytes"
+        case .unknownOption(let key): return "unknown network option '\(key)'"
+        case .invalidOptionValue(let key, let value): return "invalid value '\(value)' for option \(key)"
+        case .invalidKeyValue(let text, let flag): return "invalid \(flag) '\(text)': expected KEY=VALUE"
+        case .invalidAddHost(let text): return "invalid --add-host '\(text)': expected NAME:IP or NAME:host-gateway"
+        }
+    }
+}
+
+/// Parses "KEY=VALUE" as given to `-o`, `--label`, `--aux-address` and `-e`.
+public func parseKeyValue(_ text: String, flag: String) throws(ModelError) -> (key: String, value: String) {
+    guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+        throw ModelError.invalidKeyValue(text, flag: flag)
+    }
+    return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+}
+
+public func parseIPv4(_ text: String) throws(ModelError) -> IPv4Address {
+    guard let ip = IPv4Address(text) else { throw ModelError.invalidIPv4(text) }
+    return ip
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Glibc
+import BridgeModel
+
+/// The root command. Each subcommand lives in its own file under Commands/.
+public struct Bridgectl: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "bridgectl",
+        abstract: "Docker's bridge networking, rebuilt from the kernel up: bridges, veths, namespaces, IPAM.",
+        discussion: """
+            Every change is a plan of steps; --dry-run prints them as the ip/sysctl commands that \
+            would do the same by hand. State lives under /var/lib/bridgectl (--root or BRIDGECTL_ROOT).
+            """,
+        version: "0.1.0",
+        subcommands: [NetworkCommand.self, ContainerCommand.self, ExecCommand.self, RunCommand.self])
+
+    public init() {}
+
+    /// Parses, runs, and turns every failure into one `Error: ...` line and exit status 1;
+    /// usage errors keep ArgumentParser's standard form.
+    public static func runAsMain() -> Never {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+            Glibc.exit(0)
+        } catch let code as ExitCode {
+            Glibc.exit(code.rawValue)
+        } catch let error as ValidationError {
+            exit(withError: error)
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch {
+            printError(error)
+            Glibc.exit(1)
+        }
+    }
+
+    static func printError(_ error: any Error) {
+        let text = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+        writeStandardError("Error: \(text)\n")
+    }
+}
+
+func writeStandardError(_ text: String) {
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+struct ContainerCreate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a container (a named network namespace) and print its ID.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var mutation: MutationOptions
+    @OptionGroup var flags: ContainerCreateFlags
+    @Argument(help: "Container name (also its /run/netns name).")
+    var name: String
+
+    func run() throws {
+        let request = try flags.request(name: name)
+        let session = try global.session(mutating: !mutation.dryRun)
+        let (record, plan) = try session.createContainer(request, networks: flags.networks, dryRun: mutation.dryRun)
+        if mutation.dryRun { printLines(plan.shellCommands) } else { print(record.id.hex) }
+    }
+}

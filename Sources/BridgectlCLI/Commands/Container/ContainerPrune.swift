@@ -1,0 +1,24 @@
+import ArgumentParser
+
+struct ContainerPrune: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "prune", abstract: "Remove all containers with no process running inside.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var mutation: MutationOptions
+    @Flag(name: .shortAndLong, help: "Do not prompt for confirmation (bridgectl never prompts).")
+    var force = false
+
+    func run() throws {
+        let session = try global.session(mutating: !mutation.dryRun)
+        var removed: [String] = []
+        for container in try session.idleContainers() {
+            let (_, plan) = try session.removeContainer(container.id.hex, force: false, dryRun: mutation.dryRun)
+            if mutation.dryRun { printLines(plan.shellCommands) }
+            removed.append(container.name)
+        }
+        if !mutation.dryRun && !removed.isEmpty {
+            print("Deleted Containers:")
+            printLines(removed)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+
+struct NetworkConnect: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "connect", abstract: "Connect a container to a network.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var mutation: MutationOptions
+    @Option(help: "IPv4 address on the network.")
+    var ip: String?
+    @Option(help: "Network-scoped alias for the container.")
+    var alias: [String] = []
+    @Argument var network: String
+    @Argument var container: String
+
+    func run() throws {
+        let requested = try Parse.ip(ip)
+        let session = try global.session(mutating: !mutation.dryRun)
+        let plan = try session.connect(network: network, container: container, requestedIP: requested,
+                                       aliases: alias, dryRun: mutation.dryRun)
+        if mutation.dryRun { printLines(plan.shellCommands) }
+    }
+}
+
+struct NetworkDisconnect: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "disconnect", abstract: "Disconnect a container from a network.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var mutation: MutationOptions
+    @Flag(name: .shortAndLong, help: "Accepted for Docker compatibility: removal always tolerates devices already gone.")
+    var force = false
+    @Argument var network: String
+    @Argument var container: String
+
+    func run() throws {
+        let session = try global.session(mutating: !mutation.dryRun)
+        let plan = try session.disconnect(network: network, container: container, dryRun: mutation.dryRun)
+        if mutation.dryRun { printLines(plan.shellCommands) }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Glibc
+import BridgeModel
+import Engine
+import HostSystem
+
+/// Flags every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("State directory (default: $BRIDGECTL_ROOT or /var/lib/bridgectl).", valueName: "dir"))
+    var root: String?
+
+    var stateRoot: String {
+        root ?? environmentValue("BRIDGECTL_ROOT") ?? "/var/lib/bridgectl"
+    }
+
+    /// Opens the store (locked) after the privilege and safety checks every command shares.
+    func session(mutating: Bool) throws -> Session {
+        guard Privileges.hasNetworkAdminCapabilities() else { throw EngineError.notPrivileged }
+        // Tests, benches and demos set this so a mistake can never reach the real host's network.
+        if environmentValue("BRIDGECTL_REQUIRE_THROWAWAY") == "1", Privileges.isInInitialNetworkNamespace() {
+            throw EngineError.inInitialNamespace
+        }
+        let failAt = environmentValue("BRIDGECTL_FAIL_AT_STEP").flatMap { Int($0) }
+        return try Session(root: stateRoot, mutating: mutating, failAtStep: failAt)
+    }
+}
+
+/// Flags of commands that change something.
+struct MutationOptions: ParsableArguments {
+    @Flag(name: .long, help: "Change nothing; print the equivalent ip/sysctl commands, in order.")
+    var dryRun = false
+}
+
+func environmentValue(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
+
+/// The process environment as "K=V" strings, for children spawned in containers.
+func currentEnvironment() -> [String] {
+    var result: [String] = []
+    var pointer = environ
+    while let entry = pointer.pointee {
+        result.append(String(cString: entry))
+        pointer += 1
+    }
+    return result
+}
+
+func printLines(_ lines: [String]) {
+    if !lines.isEmpty { print(lines.joined(separator: "\n")) }
+}
+
+/// Parses typed values from flags so a bad value gives one `Error:` line naming it.
+enum Parse {
+    static func subnet(_ text: String?) throws -> IPv4Network? {
+        try text.map { text throws(ModelError) in try IPv4Network(parsing: text) }
+    }
+
+    static func ip(_ text: String?) throws -> IPv4Address? {
+        try text.map { text throws(ModelError) in try parseIPv4(text) }
+    }
+
+    static func keyValues(_ items: [String], flag: String) throws -> [(key: String, value: String)] {
+        try items.map { item throws(ModelError) in try parseKeyValue(item, flag: flag) }
+    }
+
+    static func map(_ items: [String], flag: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in try keyValues(items, flag: flag) { result[key] = value }
+        return result
+    }
+}

@@ -1,0 +1,32 @@
+// Linux calls that Swift's Glibc module hides (it is built without _GNU_SOURCE).
+// Declared here rather than defining _GNU_SOURCE, which breaks modules that also import Dispatch.
+#ifndef BRIDGECTL_CLINUX_SHIM_H
+#define BRIDGECTL_CLINUX_SHIM_H
+#include <sys/types.h>
+#include <sys/mount.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <sys/stat.h>
+#include <spawn.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <pthread.h>
+#include <errno.h>
+#include <dirent.h>
+
+extern int unshare(int flags);
+extern int setns(int fd, int nstype);
+extern pid_t gettid(void);
+extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *, const char *);
+
+static const int CLX_CLONE_NEWNS = 0x00020000;
+static const int CLX_CLONE_NEWNET = 0x40000000;
+static const int CLX_POSIX_SPAWN_SETSID = 0x80;
+
+static inline int clx_errno(void) { return errno; }
+static inline int clx_wifexited(int status) { return WIFEXITED(status); }
+static inline int clx_wexitstatus(int status) { return WEXITSTATUS(status); }
+static inline int clx_wifsignaled(int status) { return WIFSIGNALED(status); }
+static inline int clx_wtermsig(int status) { return WTERMSIG(status); }
+#endif

@@ -1,0 +1,90 @@
+import BridgeModel
+import Planning
+import State
+
+/// The one place that changes anything: applies a plan step by step, journaled, with undo.
+///
+/// 1. The plan is written to the journal before the first step ("record before effect").
+/// 2. Steps run in order; each one is undone (in reverse) if a later one fails, so a failed
+///    creation leaves no link, namespace, file or record behind.
+/// 3. The journal is removed when the plan is done or undone. A journal found later means the
+///    process died mid-plan; `Recovery` finishes or undoes it.
+public final class Applier {
+    let store: StateStore
+    let executor: StepExecutor
+    /// Failure injection for tests: fail just before step k (0-based). From BRIDGECTL_FAIL_AT_STEP.
+    let failAtStep: Int?
+
+    public init(store: StateStore, executor: StepExecutor, failAtStep: Int?) {
+        self.store = store
+        self.executor = executor
+        self.failAtStep = failAtStep
+    }
+
+    public func apply(_ plan: Plan) throws {
+        let journal = "op-" + ObjectID.random().short
+        try store.writeJournal(journal, contents: try store.encode(plan))
+        var done: [Step] = []
+        for (index, step) in plan.steps.enumerated() {
+            do {
+                if index == failAtStep { throw InjectedFailure(index: index) }
+                try executor.perform(step, tolerant: plan.onInterruption == .rollForward)
+                done.append(step)
+            } catch {
+                var cleanupErrors: [String] = []
+                if plan.onInterruption == .rollBack {
+                    for completed in done.reversed() {
+                        guard let inverse = completed.inverse else { continue }
+                        do { try executor.perform(inverse, tolerant: true) } catch { cleanupErrors.append("\(error)") }
+                    }
+                }
+                try? store.removeJournal(journal)
+                throw ApplyError(step: step, cause: error, cleanupErrors: cleanupErrors)
+            }
+        }
+        try store.removeJournal(journal)
+    }
+}
+
+public struct InjectedFailure: Error, CustomStringConvertible {
+    public let index: Int
+    public var description: String { "injected failure before step \(index) (BRIDGECTL_FAIL_AT_STEP)" }
+}
+
+/// A plan that failed at one step; the message leads with the cause, as the user needs it.
+public struct ApplyError: UserFacingError {
+    public let step: Step
+    public let cause: any Error
+    public let cleanupErrors: [String]
+
+    public var message: String {
+        let command = step.shellCommands.first.map { " (\($0))" } ?? ""
+        var text = "\(cause)\(command)"
+        if !cleanupErrors.isEmpty { text += "; undo also failed: " + cleanupErrors.joined(separator: "; ") }
+        return text
+    }
+}
+
+/// Finishes whatever a killed bridgectl left in the journal: creations are undone, removals are
+/// completed. Every step tolerates objects already gone, so replaying is always safe.
+public enum Recovery {
+    public static func run(store: StateStore, executor: StepExecutor) throws {
+        for (name, contents) in try store.journals() {
+            let plan: Plan
+            do { plan = try store.decode(Plan.self, from: contents) } catch {
+                // An unreadable journal can only be a torn write from before its rename; nothing ran.
+                try store.removeJournal(name)
+                continue
+            }
+            switch plan.onInterruption {
+            case .rollBack:
+                for step in plan.steps.reversed() {
+                    if let inverse = step.inverse { try? executor.perform(inverse, tolerant: true) }
+                }
+            case .rollForward:
+                for step in plan.steps { try? executor.perform(step, tolerant: true) }
+            }
+            try store.removeJournal(name)
+        }
+    }
+}

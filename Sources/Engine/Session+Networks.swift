@@ -1,0 +1,76 @@
+import BridgeModel
+import Planning
+import HostSystem
+
+extension Session {
+    public func createNetwork(_ request: NetworkCreateRequest, dryRun: Bool) throws -> (NetworkRecord, Plan) {
+        let hostLinks = Set(try kernel.hostSocket().linkNames())
+        let claims = request.subnet == nil ? try hostClaims() : []
+        let (record, plan) = try NetworkPlanner.create(request, id: .random(), created: Clock.rfc3339Now(),
+                                                       existing: try networks(), hostClaims: claims, hostLinks: hostLinks)
+        try run(plan, dryRun: dryRun)
+        return (record, plan)
+    }
+
+    public func removeNetwork(_ reference: String, dryRun: Bool) throws -> (NetworkRecord, Plan) {
+        let record = try network(reference)
+        let attached = try containers(on: record).map(\.name)
+        let plan = try NetworkPlanner.remove(record, attachedContainers: attached)
+        try run(plan, dryRun: dryRun)
+        return (record, plan)
+    }
+
+    /// User networks with no container attached.
+    public func unusedNetworks() throws -> [NetworkRecord] {
+        try networks().filter { network in
+            guard network.kind == .user else { return false }
+            return try store.usedAddresses(network: network.id).isEmpty
+        }
+    }
+
+    public func connect(network reference: String, container containerReference: String, requestedIP: IPv4Address?,
+                        aliases: [String], dryRun: Bool) throws -> Plan {
+        var network = try network(reference)
+        let container = try container(containerReference)
+        guard network.isBridged else { throw PlanningError.specialNetworkMix(network.name) }
+        var steps: [Step] = []
+        if network.kind == .defaultBridge {
+            (network, steps) = try defaultBridgeActivation(network)
+        }
+        let target = AttachTarget(network: network, usedAddresses: try store.usedAddresses(network: network.id))
+        var known = Dictionary(uniqueKeysWithValues: try networks().map { ($0.id, $0) })
+        known[network.id] = network
+        let (_, connectPlan) = try ContainerPlanner.connect(container, to: target, requestedIP: requestedIP, aliases: aliases,
+                                                            endpointID: .random(), networks: known)
+        var plan = connectPlan
+        plan.steps = steps + plan.steps
+        try run(plan, dryRun: dryRun)
+        return plan
+    }
+
+    public func disconnect(network reference: String, container containerReference: String, dryRun: Bool) throws -> Plan {
+        let network = try network(reference)
+        let container = try container(containerReference)
+        let known = Dictionary(uniqueKeysWithValues: try networks().map { ($0.id, $0) })
+        var (_, plan) = try ContainerPlanner.disconnect(container, from: network, networks: known)
+        plan.steps += try defaultBridgeDeactivation(leaving: [container])
+        try run(plan, dryRun: dryRun)
+        return plan
+    }
+
+    /// The default bridge's device exists only while a container uses it: made on first use.
+    func defaultBridgeActivation(_ network: NetworkRecord) throws -> (NetworkRecord, [Step]) {
+        if network.subnet != nil, try hostLinkExists(network.bridgeName) { return (network, []) }
+        let others = try networks().filter { $0.id != network.id }
+        return try NetworkPlanner.activateDefaultBridge(network, otherNetworks: others, hostClaims: try hostClaims())
+    }
+
+    /// ...and removed with the last container that leaves it.
+    func defaultBridgeDeactivation(leaving containers: [ContainerRecord]) throws -> [Step] {
+        guard let bridge = try networks().first(where: { $0.kind == .defaultBridge }) else { return [] }
+        let leaving = Set(containers.compactMap { $0.endpoint(on: bridge.id)?.address })
+        guard !leaving.isEmpty else { return [] }
+        let remaining = try store.usedAddresses(network: bridge.id).subtracting(leaving)
+        return remaining.isEmpty ? [.deleteLink(name: bridge.bridgeName, namespace: nil)] : []
+    }
+}

@@ -1,0 +1,117 @@
+import BridgeModel
+import Planning
+import State
+import HostSystem
+
+/// One bridgectl invocation's view of the world: the locked store, the live kernel and the
+/// helpers every command needs (look-ups, applying or printing plans).
+public final class Session {
+    public let store: StateStore
+    let kernel: LiveKernel
+    let applier: Applier
+    private var lock: FileLock?
+    private var cachedNetworks: [NetworkRecord]?
+
+    /// Mutating sessions hold the store's lock exclusively (serialising concurrent commands) and
+    /// first finish whatever a killed bridgectl left half-done. Read-only ones share it.
+    public init(root: String, mutating: Bool, failAtStep: Int? = nil) throws {
+        store = StateStore(root: root)
+        kernel = LiveKernel(store: store)
+        applier = Applier(store: store, executor: kernel, failAtStep: failAtStep)
+        lock = try store.lock(exclusive: mutating)
+        if mutating { try Recovery.run(store: store, executor: kernel) }
+        try ensureBuiltinNetworks(mutating: mutating)
+    }
+
+    /// Lets other bridgectl commands run while this one waits on a user's process.
+    public func releaseLock() { lock = nil }
+
+    /// `bridge`, `host` and `none` exist from the first command on, with stable IDs.
+    private func ensureBuiltinNetworks(mutating: Bool) throws {
+        let kinds = Set(try networks().map(\.kind))
+        guard !kinds.isSuperset(of: [.defaultBridge, .host, .none]) else { return }
+        if !mutating {
+            lock = nil
+            lock = try store.lock(exclusive: true)
+        }
+        let created = Clock.rfc3339Now()
+        let builtins: [(String, NetworkRecord.Kind)] = [("bridge", .defaultBridge), ("host", .host), ("none", .none)]
+        for (name, kind) in builtins where !Set(try networks().map(\.kind)).contains(kind) {
+            let bridgeName = kind == .defaultBridge ? NetworkPlanner.defaultBridgeName : ""
+            try store.putNetwork(NetworkRecord(id: .random(), name: name, kind: kind, created: created, bridgeName: bridgeName))
+            cachedNetworks = nil
+        }
+    }
+
+    // MARK: Look-ups
+
+    public func networks() throws -> [NetworkRecord] {
+        if let cachedNetworks { return cachedNetworks }
+        let loaded = try store.networks()
+        cachedNetworks = loaded
+        return loaded
+    }
+
+    /// By name, then full ID, then unique ID prefix, as Docker resolves references.
+    public func network(_ reference: String) throws -> NetworkRecord {
+        let all = try networks()
+        if let match = all.first(where: { $0.name == reference || $0.id.hex == reference }) { return match }
+        if ObjectID.isPossiblePrefix(reference) {
+            let matches = all.filter { $0.id.hex.hasPrefix(reference) }
+            if matches.count == 1 { return matches[0] }
+            if matches.count > 1 { throw EngineError.ambiguousReference(reference, kind: "network", matches: matches.count) }
+        }
+        throw EngineError.networkNotFound(reference)
+    }
+
+    public func container(_ reference: String) throws -> ContainerRecord {
+        if let id = try store.containerID(named: reference), let record = try store.container(id: id) { return record }
+        if ObjectID.isPossiblePrefix(reference) {
+            let matches = try store.containerIDs().filter { $0.hex.hasPrefix(reference) }
+            if matches.count == 1, let record = try store.container(id: matches[0]) { return record }
+            if matches.count > 1 { throw EngineError.ambiguousReference(reference, kind: "container", matches: matches.count) }
+        }
+        throw EngineError.containerNotFound(reference)
+    }
+
+    public func containers() throws -> [ContainerRecord] { try store.containers() }
+
+    /// Containers attached to a network, from the address claims (no container file scan).
+    public func containers(on network: NetworkRecord) throws -> [ContainerRecord] {
+        try store.addressClaims(network: network.id).values.compactMap { try store.container(id: $0) }
+            .sorted { $0.created < $1.created }
+    }
+
+    // MARK: Plans
+
+    /// Applies a plan, or with `dryRun` only returns it; either way the caller prints from the
+    /// same plan, so --dry-run can never drift from what really happens.
+    public func run(_ plan: Plan, dryRun: Bool) throws {
+        guard !dryRun else { return }
+        try applier.apply(plan)
+        cachedNetworks = nil
+    }
+
+    // MARK: Host observations
+
+    /// Subnets the host already uses (interface addresses and routes): default pools skip them.
+    func hostClaims() throws -> [SubnetClaim] {
+        let socket = try kernel.hostSocket()
+        var claims: [SubnetClaim] = []
+        for (link, address) in try socket.ipv4Addresses() where address.ip.octets[0] != 127 {
+            claims.append(SubnetClaim(subnet: address.network, owner: "host address \(address) on \(link)"))
+        }
+        for (destination, link) in try socket.ipv4Routes() where destination.address.octets[0] != 127 {
+            claims.append(SubnetClaim(subnet: destination, owner: "host route \(destination)\(link.map { " dev \($0)" } ?? "")"))
+        }
+        return claims
+    }
+
+    func hostLinkExists(_ name: String) throws -> Bool {
+        try kernel.hostSocket().interfaceIndex(of: name) != nil
+    }
+
+    func hostResolver() -> EtcFiles.ResolverConfig {
+        EtcFiles.ResolverConfig(parsing: (try? Files.read("/etc/resolv.conf")) ?? nil ?? "")
+    }
+}

@@ -1,0 +1,106 @@
+import Glibc
+
+/// Small file operations with errno-carrying errors. Writes are atomic: a temporary file in the
+/// same directory, fsync, then rename, so a reader or a crash never sees half a file.
+public enum Files {
+    public static func read(_ path: String) throws -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw SystemError("open \(path)")
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SystemError("read \(path)")
+            }
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public static func writeAtomically(_ path: String, contents: some Collection<UInt8>, mode: mode_t = 0o644) throws {
+        let temporary = "\(path).tmp.\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw SystemError("create \(temporary)") }
+        var ok = false
+        defer {
+            if !ok { unlink(temporary) }
+        }
+        let bytes = Array(contents)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                let error = SystemError("write \(temporary)")
+                close(fd)
+                throw error
+            }
+            offset += written
+        }
+        if fsync(fd) != 0 {
+            let error = SystemError("fsync \(temporary)")
+            close(fd)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else { throw SystemError("rename \(temporary) to \(path)") }
+        ok = true
+    }
+
+    public static func writeAtomically(_ path: String, text: String) throws {
+        try writeAtomically(path, contents: Array(text.utf8))
+    }
+
+    /// Removes a file; a missing file is not an error (removal is idempotent).
+    public static func remove(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT { throw SystemError("remove \(path)") }
+    }
+
+    /// Removes an empty directory; a missing one is not an error.
+    public static func removeDirectory(_ path: String) throws {
+        if rmdir(path) != 0 && errno != ENOENT { throw SystemError("remove directory \(path)") }
+    }
+
+    /// mkdir -p.
+    public static func createDirectory(_ path: String, mode: mode_t = 0o755) throws {
+        if mkdir(path, mode) == 0 || errno == EEXIST { return }
+        if errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            try createDirectory(String(path[..<slash]), mode: mode)
+            if mkdir(path, mode) == 0 || errno == EEXIST { return }
+        }
+        throw SystemError("create directory \(path)")
+    }
+
+    /// Names in a directory (no "." or ".."); empty when the directory does not exist.
+    public static func list(_ path: String) throws -> [String] {
+        guard let directory = opendir(path) else {
+            if errno == ENOENT { return [] }
+            throw SystemError("list \(path)")
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// The inode number, used to tell namespaces apart.
+    public static func inode(_ path: String) -> UInt64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return UInt64(info.st_ino)
+    }
+}

@@ -1,0 +1,97 @@
+import Glibc
+import CLinux
+
+/// Named network namespaces exactly as iproute2 makes them, so `ip netns` sees bridgectl's
+/// containers: a shared /run/netns mount, and one bind mount of a namespace per name.
+public enum NetworkNamespace {
+    public static let runDirectory = "/run/netns"
+
+    public static func path(_ name: String) -> String { "\(runDirectory)/\(name)" }
+
+    public static func exists(_ name: String) -> Bool { Files.exists(path(name)) }
+
+    /// iproute2's netns_add preamble: make /run/netns a shared mount point (bind-mounting it onto
+    /// itself the first time) so later mounts under it propagate into every mount namespace.
+    public static func prepareRunDirectory() throws {
+        try Files.createDirectory(runDirectory)
+        let lockFD = open(runDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lockFD >= 0 else { throw SystemError("open \(runDirectory)") }
+        defer { close(lockFD) }
+        flock(lockFD, LOCK_EX)
+        defer { flock(lockFD, LOCK_UN) }
+        var madeBindMount = false
+        while mount("", runDirectory, "none", UInt(MS_SHARED | MS_REC), nil) != 0 {
+            guard errno == EINVAL, !madeBindMount else { throw SystemError("make \(runDirectory) shared") }
+            guard mount(runDirectory, runDirectory, "none", UInt(MS_BIND | MS_REC), nil) == 0 else {
+                throw SystemError("bind-mount \(runDirectory)")
+            }
+            madeBindMount = true
+        }
+    }
+
+    /// Creates the namespace on a fresh thread and, while that thread is still inside it, runs
+    /// `inside` (to open sockets there and set sysctls). Returns an fd on the namespace too.
+    public static func create<T>(named name: String, sysctls: [(String, String)],
+                                 inside: () throws -> T) throws -> (fd: Int32, value: T) {
+        let target = path(name)
+        let placeholder = open(target, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0)
+        guard placeholder >= 0 else { throw SystemError("create \(target)") }
+        close(placeholder)
+        do {
+            return try onFreshThread {
+                guard unshare(CLX_CLONE_NEWNET) == 0 else { throw SystemError("unshare network namespace") }
+                // /proc/self would name the main thread's namespace; this thread is the new one.
+                guard mount("/proc/thread-self/ns/net", target, "none", UInt(MS_BIND), nil) == 0 else {
+                    throw SystemError("bind-mount namespace to \(target)")
+                }
+                for (key, value) in sysctls { try Sysctl.write(key, value) }
+                let fd = open(target, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { throw SystemError("open \(target)") }
+                do { return (fd, try inside()) } catch { close(fd); throw error }
+            }
+        } catch {
+            umount2(target, Int32(MNT_DETACH))
+            unlink(target)
+            throw error
+        }
+    }
+
+    /// `--network host`: the host's own namespace, bind-mounted under the container's name.
+    public static func aliasHost(named name: String) throws {
+        let target = path(name)
+        let placeholder = open(target, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0)
+        guard placeholder >= 0 else { throw SystemError("create \(target)") }
+        close(placeholder)
+        guard mount("/proc/self/ns/net", target, "none", UInt(MS_BIND), nil) == 0 else {
+            let error = SystemError("bind-mount host namespace to \(target)")
+            unlink(target)
+            throw error
+        }
+    }
+
+    /// Opens an existing namespace and runs `inside` on a thread that entered it.
+    public static func enter<T>(named name: String, inside: () throws -> T) throws -> (fd: Int32, value: T) {
+        let fd = open(path(name), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError("open namespace \(path(name))") }
+        do {
+            let value = try onFreshThread {
+                guard setns(fd, CLX_CLONE_NEWNET) == 0 else { throw SystemError("enter namespace \(name)") }
+                return try inside()
+            }
+            return (fd, value)
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    /// Unmounting and unlinking drops the last reference; the kernel then destroys the namespace
+    /// and its devices in the background, batched. Missing names are fine.
+    public static func delete(named name: String) throws {
+        let target = path(name)
+        if umount2(target, Int32(MNT_DETACH)) != 0 && errno != EINVAL && errno != ENOENT {
+            throw SystemError("unmount \(target)")
+        }
+        try Files.remove(target)
+    }
+}

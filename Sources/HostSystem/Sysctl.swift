@@ -1,0 +1,24 @@
+/// Kernel parameters under /proc/sys. Writes apply to the calling thread's network namespace.
+public enum Sysctl {
+    public static func path(for key: String) -> String {
+        // Dotted keys map dots to slashes; slash keys (for names containing dots) are taken as is.
+        "/proc/sys/" + (key.contains("/") ? key : String(key.map { $0 == "." ? "/" : $0 }))
+    }
+
+    public static func write(_ key: String, _ value: String) throws {
+        let file = path(for: key)
+        let fd = open(file, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError("sysctl \(key)") }
+        defer { close(fd) }
+        let bytes = Array((value + "\n").utf8)
+        guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw SystemError("sysctl -w \(key)=\(value)")
+        }
+    }
+
+    public static func read(_ key: String) throws -> String? {
+        try Files.read(path(for: key))?.split(separator: "\n").first.map(String.init)
+    }
+}
+
+import Glibc

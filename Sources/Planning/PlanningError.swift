@@ -1,0 +1,42 @@
+import BridgeModel
+
+/// Requests that conflict with what exists.
+public enum PlanningError: UserFacingError, Equatable {
+    case networkNameTaken(String)
+    case bridgeNameTaken(String, owner: String)
+    case unsupportedDriver(String)
+    case ipv6Unsupported
+    case networkInUse(String, containers: [String])
+    case builtinNetwork(String, action: String)
+    case containerNameTaken(String)
+    case namespaceExists(String)
+    case alreadyConnected(container: String, network: String)
+    case notConnected(container: String, network: String)
+    case specialNetworkMix(String)
+    case staticIPOnDefaultBridge
+    case aliasOnDefaultBridge
+    case containerRunning(String, processes: Int)
+    case tooManyInterfaces(String)
+
+    public var message: String {
+        switch self {
+        case .networkNameTaken(let name): return "network with name '\(name)' already exists"
+        case .bridgeNameTaken(let name, let owner): return "bridge name '\(name)' is already used by \(owner)"
+        case .unsupportedDriver(let driver): return "driver '\(driver)' is not supported: bridgectl only has 'bridge'"
+        case .ipv6Unsupported: return "--ipv6 is not supported yet: bridgectl networks are IPv4-only"
+        case .networkInUse(let name, let containers):
+            return "network '\(name)' has active endpoints: \(containers.joined(separator: ", ")) (disconnect or remove them first)"
+        case .builtinNetwork(let name, let action): return "'\(name)' is a pre-defined network and cannot be \(action)"
+        case .containerNameTaken(let name): return "container name '\(name)' is already in use"
+        case .namespaceExists(let name): return "a network namespace named '\(name)' already exists (/run/netns/\(name)) and is not a bridgectl container"
+        case .alreadyConnected(let container, let network): return "container '\(container)' is already connected to network '\(network)'"
+        case .notConnected(let container, let network): return "container '\(container)' is not connected to network '\(network)'"
+        case .specialNetworkMix(let name): return "network '\(name)' cannot be combined with other networks (host and none are exclusive)"
+        case .staticIPOnDefaultBridge: return "--ip is only supported on user-defined networks, not on 'bridge'"
+        case .aliasOnDefaultBridge: return "--alias is only supported on user-defined networks, not on 'bridge'"
+        case .containerRunning(let name, let processes):
+            return "container '\(name)' has \(processes) running process(es): stop them or use 'rm -f'"
+        case .tooManyInterfaces(let name): return "container '\(name)' has no free interface name left"
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import BridgeModel
+
+/// The `ip`, `sysctl` and shell commands a person would type to make the same change by hand.
+/// `--dry-run` prints these; `explain` and the docs reuse them.
+extension Step {
+    public var shellCommands: [String] {
+        switch self {
+        case .createBridge(let name, let mtu):
+            return ["ip link add name \(name) mtu \(mtu) type bridge"]
+        case .createVethPair(let host, let peer, let namespace, let master, let mtu, let mac):
+            return ["ip link add \(host) mtu \(mtu) master \(master) up type veth peer name \(peer) mtu \(mtu) address \(mac) netns \(namespace)"]
+        case .disableIPv6(let link):
+            return ["sysctl -w \(Self.sysctlKey("net.ipv6.conf", link, "disable_ipv6"))=1"]
+        case .addAddress(let address, let link, let namespace):
+            return ["ip\(Self.nsFlag(namespace)) addr add \(address) brd + dev \(link)"]
+        case .setLinkUp(let link, let namespace):
+            return ["ip\(Self.nsFlag(namespace)) link set \(link) up"]
+        case .addDefaultRoute(let gateway, let link, let namespace):
+            return ["ip -n \(namespace) route replace default via \(gateway) dev \(link)"]
+        case .deleteLink(let name, let namespace):
+            return ["ip\(Self.nsFlag(namespace)) link del \(name)"]
+        case .createNamespace(let name, let disableIPv6):
+            var lines = ["ip netns add \(name)"]
+            if disableIPv6 {
+                lines.append("ip netns exec \(name) sysctl -w net.ipv6.conf.all.disable_ipv6=1")
+                lines.append("ip netns exec \(name) sysctl -w net.ipv6.conf.default.disable_ipv6=1")
+            }
+            return lines
+        case .aliasHostNamespace(let name):
+            return ["touch /run/netns/\(name)", "mount --bind /proc/self/ns/net /run/netns/\(name)"]
+        case .deleteNamespace(let name):
+            return ["ip netns del \(name)"]
+        case .killProcesses(let namespace):
+            return ["ip netns pids \(namespace) | xargs -r kill -9"]
+        case .createDirectory(let path):
+            return ["mkdir -p \(path)"]
+        case .removeDirectory(let path):
+            return ["rmdir \(path)"]
+        case .writeFile(let path, let contents, _):
+            return ["printf \(Self.shellQuote(Self.printfFormat(contents))) > \(path)"]
+        case .removeFile(let path, _):
+            return ["rm -f \(path)"]
+        case .putNetwork, .removeNetwork, .putContainer, .removeContainer, .claimAddress, .releaseAddress:
+            return []
+        }
+    }
+
+    static func nsFlag(_ namespace: String?) -> String {
+        namespace.map { " -n \($0)" } ?? ""
+    }
+
+    /// sysctl's dotted form cannot name an interface with a dot in it; the slash form can.
+    static func sysctlKey(_ prefix: String, _ interface: String, _ leaf: String) -> String {
+        if interface.contains(".") {
+            return prefix.replacingDots() + "/" + interface + "/" + leaf
+        }
+        return "\(prefix).\(interface).\(leaf)"
+    }
+
+    /// Keeps a file's text on one line: newlines become printf escapes, and percent signs and backslashes are escaped.
+    static func printfFormat(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "\n": out += "\\n"
+            case "\\": out += "\\\\"
+            case "%": out += "%%"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Single-quotes for POSIX shells, with embedded quotes closed and escaped.
+    public static func shellQuote(_ text: String) -> String {
+        "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+}
+
+extension Plan {
+    /// The whole plan as a runnable script body, one command per line, in order.
+    public var shellCommands: [String] { steps.flatMap(\.shellCommands) }
+}
+
+extension String {
+    fileprivate func replacingDots() -> String { String(map { $0 == "." ? "/" : $0 }) }
+}

@@ -1,0 +1,96 @@
+import BridgeModel
+
+/// One change to the kernel, the filesystem or bridgectl's state. Plain data, so the same value
+/// is printed by `--dry-run`, written to the journal before it runs, and undone after a failure
+/// or a crash.
+public enum Step: Codable, Equatable, Sendable {
+    // Links and addresses. `namespace` nil means the host's namespace.
+    case createBridge(name: String, mtu: Int)
+    case createVethPair(host: String, peer: String, namespace: String, master: String, mtu: Int, peerMAC: MACAddress)
+    case disableIPv6(link: String)
+    case addAddress(InterfaceAddress, link: String, namespace: String?)
+    case setLinkUp(link: String, namespace: String?)
+    case addDefaultRoute(via: IPv4Address, link: String, namespace: String)
+    case deleteLink(name: String, namespace: String?)
+
+    // Namespaces. A new namespace starts with IPv6 off unless asked, so new bridge ports send no
+    // DAD/MLD multicast that the bridge would flood to every other port (O(N²) with N containers).
+    case createNamespace(name: String, disableIPv6: Bool)
+    /// `--network host`: the host's own namespace, bind-mounted under the container's name.
+    case aliasHostNamespace(name: String)
+    case deleteNamespace(name: String)
+    case killProcesses(namespace: String)
+
+    // Files under /etc/netns.
+    case createDirectory(path: String)
+    case removeDirectory(path: String)
+    case writeFile(path: String, contents: String, previous: String?)
+    case removeFile(path: String, previous: String?)
+
+    // bridgectl's own records (not shown by --dry-run: they are bookkeeping, not host changes).
+    case putNetwork(NetworkRecord, previous: NetworkRecord?)
+    case removeNetwork(NetworkRecord)
+    case putContainer(ContainerRecord, previous: ContainerRecord?)
+    case removeContainer(ContainerRecord)
+    case claimAddress(IPv4Address, network: ObjectID, container: ObjectID)
+    case releaseAddress(IPv4Address, network: ObjectID, container: ObjectID)
+
+    /// The step that takes this one back, or nil when nothing needs undoing (an address goes
+    /// with its link; a removal cannot be taken back and is rolled forward instead).
+    public var inverse: Step? {
+        switch self {
+        case .createBridge(let name, _): return .deleteLink(name: name, namespace: nil)
+        case .createVethPair(let host, _, _, _, _, _): return .deleteLink(name: host, namespace: nil)
+        case .createNamespace(let name, _), .aliasHostNamespace(let name): return .deleteNamespace(name: name)
+        case .createDirectory(let path): return .removeDirectory(path: path)
+        case .writeFile(let path, let contents, let previous):
+            if let previous { return .writeFile(path: path, contents: previous, previous: contents) }
+            return .removeFile(path: path, previous: contents)
+        case .removeFile(let path, let previous):
+            return previous.map { .writeFile(path: path, contents: $0, previous: nil) }
+        case .putNetwork(let record, let previous):
+            if let previous { return .putNetwork(previous, previous: record) }
+            return .removeNetwork(record)
+        case .putContainer(let record, let previous):
+            if let previous { return .putContainer(previous, previous: record) }
+            return .removeContainer(record)
+        case .claimAddress(let ip, let network, let container):
+            return .releaseAddress(ip, network: network, container: container)
+        case .disableIPv6, .addAddress, .setLinkUp, .addDefaultRoute, .deleteLink, .deleteNamespace,
+             .killProcesses, .removeDirectory, .removeNetwork, .removeContainer, .releaseAddress:
+            return nil
+        }
+    }
+
+    /// True for state-store steps, which have no shell equivalent.
+    public var isBookkeeping: Bool {
+        switch self {
+        case .putNetwork, .removeNetwork, .putContainer, .removeContainer, .claimAddress, .releaseAddress: return true
+        default: return false
+        }
+    }
+}
+
+/// An ordered list of steps and what to do if it is interrupted.
+public struct Plan: Codable, Equatable, Sendable {
+    public enum Interruption: String, Codable, Sendable {
+        /// Creations: undo what was done, in reverse, so nothing half-made remains.
+        case rollBack
+        /// Removals: finish the job; every removal step tolerates what is already gone.
+        case rollForward
+    }
+
+    public var summary: String
+    public var steps: [Step]
+    public var onInterruption: Interruption
+
+    public init(summary: String, steps: [Step] = [], onInterruption: Interruption) {
+        self.summary = summary; self.steps = steps; self.onInterruption = onInterruption
+    }
+
+    public static func + (lhs: Plan, rhs: [Step]) -> Plan {
+        var plan = lhs
+        plan.steps += rhs
+        return plan
+    }
+}

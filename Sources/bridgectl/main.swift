@@ -1,0 +1,3 @@
+import BridgectlCLI
+
+Bridgectl.runAsMain()
