@@ -61,8 +61,8 @@ public final class LiveKernel: StepExecutor {
 
     private func performStrictly(_ step: Step) throws {
         switch step {
-        case .createBridge(let name, let mtu):
-            try hostSocket().createBridge(named: name, mtu: mtu)
+        case .createBridge(let name, let mtu, let mac):
+            try hostSocket().createBridge(named: name, mtu: mtu, mac: mac)
         case .createVethPair(let host, let peer, let namespace, let master, let mtu, let mac):
             let handle = try namespaceHandle(namespace)
             let masterIndex = try index(of: master, in: nil)

@@ -31,12 +31,15 @@ public final class NetlinkSocket {
         return rtnl_link_get_ifindex(link)
     }
 
-    public func createBridge(named name: String, mtu: Int) throws(NetlinkError) {
+    public func createBridge(named name: String, mtu: Int, mac: MACAddress) throws(NetlinkError) {
         let link = rtnl_link_alloc()
         defer { rtnl_link_put(link) }
         try check(rtnl_link_set_type(link, "bridge"), "create bridge \(name)")
         rtnl_link_set_name(link, name)
         rtnl_link_set_mtu(link, UInt32(mtu))
+        let address = Self.address(family: AF_PACKET, bytes: mac.bytes)
+        rtnl_link_set_addr(link, address)
+        nl_addr_put(address)
         try check(rtnl_link_add(handle, link, NLM_F_CREATE | NLM_F_EXCL), "create bridge \(name)")
     }
 

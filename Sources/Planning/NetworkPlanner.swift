@@ -90,7 +90,7 @@ public enum NetworkPlanner {
     /// IPv4-only, and an IPv6-less bridge sends no router solicitations or MLD to its ports.
     public static func bridgeSteps(for record: NetworkRecord) -> [Step] {
         var steps: [Step] = [
-            .createBridge(name: record.bridgeName, mtu: record.options.mtu),
+            .createBridge(name: record.bridgeName, mtu: record.options.mtu, mac: bridgeMAC(for: record)),
             .disableIPv6(link: record.bridgeName),
         ]
         if let subnet = record.subnet, let gateway = record.gateway {
@@ -99,6 +99,17 @@ public enum NetworkPlanner {
         }
         steps.append(.setLinkUp(link: record.bridgeName, namespace: nil))
         return steps
+    }
+
+    /// 02:42 + the gateway's address, like the containers' scheme; no container ever holds the
+    /// gateway address, so the two never collide. Without a gateway, 02:42 + the ID's first bytes.
+    public static func bridgeMAC(for record: NetworkRecord) -> MACAddress {
+        if let gateway = record.gateway { return MACAddress(derivedFrom: gateway) }
+        let bytes = stride(from: 0, to: 8, by: 2).map { offset -> UInt8 in
+            let start = record.id.hex.index(record.id.hex.startIndex, offsetBy: offset)
+            return UInt8(record.id.hex[start..<record.id.hex.index(start, offsetBy: 2)], radix: 16) ?? 0
+        }
+        return MACAddress(bytes: [0x02, 0x42] + bytes)
     }
 
     /// Brings up the default bridge on first use; its subnet is fixed the first time (172.17.0.0/16

@@ -5,8 +5,8 @@ import BridgeModel
 extension Step {
     public var shellCommands: [String] {
         switch self {
-        case .createBridge(let name, let mtu):
-            return ["ip link add name \(name) mtu \(mtu) type bridge"]
+        case .createBridge(let name, let mtu, let mac):
+            return ["ip link add name \(name) mtu \(mtu) address \(mac) type bridge"]
         case .createVethPair(let host, let peer, let namespace, let master, let mtu, let mac):
             return ["ip link add \(host) mtu \(mtu) master \(master) up type veth peer name \(peer) mtu \(mtu) address \(mac) netns \(namespace)"]
         case .disableIPv6(let link):
