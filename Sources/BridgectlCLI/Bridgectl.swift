@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import BridgeModel
+import HostSystem
 
 /// The root command. Each subcommand lives in its own file under Commands/.
 public struct Bridgectl: ParsableCommand {
@@ -25,8 +26,10 @@ public struct Bridgectl: ParsableCommand {
         } catch {
             exit(withError: error)
         }
+        Timing.mark("process start and argument parsing")
         do {
             try command.run()
+            Timing.mark("command done")
             Glibc.exit(0)
         } catch let code as ExitCode {
             Glibc.exit(code.rawValue)

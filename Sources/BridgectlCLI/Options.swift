@@ -21,7 +21,9 @@ struct GlobalOptions: ParsableArguments {
             throw EngineError.inInitialNamespace
         }
         let failAt = environmentValue("BRIDGECTL_FAIL_AT_STEP").flatMap { Int($0) }
-        return try Session(root: stateRoot, mutating: mutating, failAtStep: failAt)
+        let session = try Session(root: stateRoot, mutating: mutating, failAtStep: failAt)
+        Timing.mark("checks, lock, recovery, built-in networks")
+        return session
     }
 }
 

@@ -1,6 +1,7 @@
 import BridgeModel
 import Planning
 import State
+import HostSystem
 
 /// The one place that changes anything: applies a plan step by step, journaled, with undo.
 ///
@@ -23,13 +24,17 @@ public final class Applier {
 
     public func apply(_ plan: Plan) throws {
         let journal = "op-" + ObjectID.random().short
-        try store.writeJournal(journal, contents: try store.encode(plan))
+        let encoded = try store.encode(plan)
+        Timing.mark("encode journal")
+        try store.writeJournal(journal, contents: encoded)
+        Timing.mark("journal written")
         var done: [Step] = []
         for (index, step) in plan.steps.enumerated() {
             do {
                 if index == failAtStep { throw InjectedFailure(index: index) }
                 try executor.perform(step, tolerant: plan.onInterruption == .rollForward)
                 done.append(step)
+                Timing.mark(step.shellCommands.first ?? "\(step)".prefix(60).description)
             } catch {
                 var cleanupErrors: [String] = []
                 if plan.onInterruption == .rollBack {

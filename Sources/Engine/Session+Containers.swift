@@ -43,6 +43,7 @@ extension Session {
 
     public func removeContainer(_ reference: String, force: Bool, dryRun: Bool) throws -> (ContainerRecord, Plan) {
         let record = try container(reference)
+        Timing.mark("load container record")
         if !force, record.mode != .host {
             let running = try NamespaceProcesses.pids(inNamespaceAt: NetworkNamespace.path(record.name))
             if !running.isEmpty { throw PlanningError.containerRunning(record.name, processes: running.count) }
@@ -50,6 +51,7 @@ extension Session {
         var plan = ContainerPlanner.remove(record, killProcesses: force)
         let bookkeeping = plan.steps.firstIndex(where: \.isBookkeeping) ?? plan.steps.endIndex
         plan.steps.insert(contentsOf: try defaultBridgeDeactivation(leaving: [record]), at: bookkeeping)
+        Timing.mark("plan")
         try run(plan, dryRun: dryRun)
         return (record, plan)
     }

@@ -15,13 +15,18 @@ public enum Privileges {
     /// init_net's inode number is fixed by the kernel (PROC_NET_INIT_INO), so this works even
     /// where /proc/1/ns/net cannot be read.
     static let initialNetworkNamespaceInode: UInt64 = 0xEFFF_FFF9
+    /// Likewise PROC_PID_INIT_INO for the initial PID namespace.
+    static let initialPIDNamespaceInode: UInt64 = 0xEFFF_FFFC
 
     /// True when this process shares the machine's initial network namespace: tests, benches
     /// and demos refuse to create kernel objects there.
     public static func isInInitialNetworkNamespace() -> Bool {
         guard let mine = Files.inode("/proc/self/ns/net") else { return true }
         if mine == initialNetworkNamespaceInode { return true }
-        if let pid1 = Files.inode("/proc/1/ns/net"), pid1 == mine { return true }
+        // PID 1 speaks for the real host only when /proc shows the initial PID namespace; inside
+        // a throwaway host with its own PID namespace, PID 1 is the throwaway host's init.
+        if Files.inode("/proc/self/ns/pid") == initialPIDNamespaceInode,
+           let pid1 = Files.inode("/proc/1/ns/net"), pid1 == mine { return true }
         return false
     }
 }

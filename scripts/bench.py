@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""bridgectl benchmark: per-command latency at scale, next to a floor built in the same run.
+
+Runs only inside a throwaway host (scripts/bench makes one). Every timed operation is one
+process spawned directly (os.posix_spawn, no shell), timed with perf_counter_ns around spawn and
+wait, so process start-up is included exactly as a user pays it.
+
+The floor is the same per-container kernel work done by iproute2 in the leanest way a person
+could script it: one `ip -batch` for the host side (netns add + veth with the peer born in the
+namespace) and one `ip -n NS -batch` for the inside (address, links up, default route).
+"""
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+INIT_NET_INODE = 4026531833
+
+
+def refuse_on_real_host():
+    inode = os.stat("/proc/self/ns/net").st_ino
+    if inode == INIT_NET_INODE or os.environ.get("THROWAWAY_HOST") != "1":
+        sys.exit("bench: refusing to run outside a throwaway host (use scripts/bench)")
+
+
+def spawn(argv, stdin_text=None):
+    """Runs argv with stdout/stderr to /dev/null (stdin from a pipe if given); returns (ns, status)."""
+    actions = [(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
+    read_end = None
+    if stdin_text is not None:
+        read_end, write_end = os.pipe()
+        actions.append((os.POSIX_SPAWN_DUP2, read_end, 0))
+        actions.append((os.POSIX_SPAWN_CLOSE, write_end))
+    start = time.perf_counter_ns()
+    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
+    if stdin_text is not None:
+        os.close(read_end)
+        os.write(write_end, stdin_text.encode())
+        os.close(write_end)
+    _, status = os.waitpid(pid, 0)
+    elapsed = time.perf_counter_ns() - start
+    return elapsed, os.waitstatus_to_exitcode(status)
+
+
+def must(argv, stdin_text=None):
+    elapsed, code = spawn(argv, stdin_text)
+    if code != 0:
+        sys.exit(f"bench: {' '.join(argv)} failed with {code}")
+    return elapsed / 1e6
+
+
+def summary(samples):
+    ordered = sorted(samples)
+    block = min(100, max(1, len(samples) // 10))
+    first = statistics.median(samples[:block])
+    last = statistics.median(samples[-block:])
+    return {
+        "n": len(samples),
+        "median_ms": round(statistics.median(samples), 3),
+        "p90_ms": round(ordered[int(0.9 * (len(ordered) - 1))], 3),
+        "first_block_median_ms": round(first, 3),
+        "last_block_median_ms": round(last, 3),
+        "last_over_first": round(last / first, 3) if first else None,
+        "block": block,
+    }
+
+
+def bench_core(bridgectl, n):
+    results = {}
+    startup = [must([bridgectl, "--version"]) for _ in range(50)]
+    results["startup (--version)"] = summary(startup)
+
+    nets = []
+    for i in range(20):
+        nets.append(must([bridgectl, "network", "create", f"bn{i}"]))
+    results["network create"] = summary(nets)
+    removes = [must([bridgectl, "network", "rm", f"bn{i}"]) for i in range(20)]
+    results["network rm"] = summary(removes)
+
+    must([bridgectl, "network", "create", "--subnet", "10.200.0.0/16", "benchnet"])
+    creates = [must([bridgectl, "container", "create", f"b{i}", "--network", "benchnet"]) for i in range(n)]
+    results[f"container create (N={n})"] = summary(creates)
+    removes = [must([bridgectl, "container", "rm", f"b{i}"]) for i in range(n)]
+    results[f"container rm (N={n})"] = summary(removes)
+    peak_rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    must([bridgectl, "network", "rm", "benchnet"])
+
+    # Floor: the same kernel work through iproute2's batch mode, 2 processes per container.
+    must(["ip", "link", "add", "name", "floorbr", "type", "bridge"])
+    must(["ip", "addr", "add", "10.201.0.1/16", "dev", "floorbr"])
+    must(["ip", "link", "set", "floorbr", "up"])
+    floor_creates = []
+    for i in range(n):
+        # addrgenmode none keeps IPv6 link-local autoconfiguration (and its multicast) off, as
+        # bridgectl's disable_ipv6 does, so the floor does not degrade with N for that reason.
+        host = (f"netns add f{i}\n"
+                f"link add vf{i} mtu 1500 master floorbr type veth peer name eth0 "
+                f"mtu 1500 address 02:42:0a:c9:{(i + 2) >> 8:02x}:{(i + 2) & 0xff:02x} netns f{i}\n"
+                f"link set vf{i} addrgenmode none\nlink set vf{i} up\n")
+        inside = (f"link set eth0 addrgenmode none\naddr add 10.201.{(i + 2) >> 8}.{(i + 2) & 0xff}/16 dev eth0\n"
+                  "link set eth0 up\nlink set lo up\nroute add default via 10.201.0.1 dev eth0\n")
+        floor_creates.append(must(["ip", "-batch", "-"], host) + must(["ip", "-n", f"f{i}", "-batch", "-"], inside))
+    results[f"floor create: 2x ip -batch (N={n})"] = summary(floor_creates)
+    floor_removes = [must(["ip", "netns", "del", f"f{i}"]) for i in range(n)]
+    results[f"floor rm: ip netns del (N={n})"] = summary(floor_removes)
+    must(["ip", "link", "del", "floorbr"])
+    results["peak RSS of one bridgectl process (KiB)"] = peak_rss_kib
+    return results
+
+
+def report(results, n):
+    print(f"{'operation':44} {'median':>9} {'p90':>9} {'first':>9} {'last':>9} {'last/first':>10}")
+    for name, value in results.items():
+        if isinstance(value, dict):
+            print(f"{name:44} {value['median_ms']:>8.2f}ms {value['p90_ms']:>8.2f}ms "
+                  f"{value['first_block_median_ms']:>8.2f}ms {value['last_block_median_ms']:>8.2f}ms "
+                  f"{value['last_over_first']:>10}")
+        else:
+            print(f"{name:44} {value}")
+    create = results[f"container create (N={n})"]
+    remove = results[f"container rm (N={n})"]
+    floor = results[f"floor create: 2x ip -batch (N={n})"]
+    ratio = create["median_ms"] / floor["median_ms"]
+    print()
+    print("targets (issue #2):")
+    checks = [
+        ("create median <= 10 ms", create["median_ms"] <= 10),
+        (f"create median <= 2x floor (ratio {ratio:.2f})", ratio <= 2),
+        ("rm median <= 5 ms", remove["median_ms"] <= 5),
+        (f"create last/first <= 1.2 ({create['last_over_first']})", create["last_over_first"] <= 1.2),
+        (f"rm last/first <= 1.2 ({remove['last_over_first']})", remove["last_over_first"] <= 1.2),
+    ]
+    for label, ok in checks:
+        print(f"  {'met ' if ok else 'MISS'}  {label}")
+
+
+def main():
+    refuse_on_real_host()
+    bridgectl = os.environ.get("BRIDGECTL", "bridgectl")
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    results = bench_core(bridgectl, n)
+    report(results, n)
+    out = os.environ.get("BENCH_JSON")
+    if out:
+        with open(out, "w") as handle:
+            json.dump(results, handle, indent=2)
+
+
+if __name__ == "__main__":
+    main()
