@@ -32,6 +32,7 @@ let package = Package(
         .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "BridgeModel"]),
         .testTarget(name: "StateTests", dependencies: ["State", "BridgeModel", "HostSystem"]),
-        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "Engine", "BridgeModel"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Planning", "State", "BridgeModel", "HostSystem"]),
+        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel"]),
     ]
 )

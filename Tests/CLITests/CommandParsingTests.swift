@@ -1,0 +1,48 @@
+import Testing
+import ArgumentParser
+@testable import BridgectlCLI
+
+/// Parsing needs no root: these check the Docker-style flags reach the commands as given.
+@Suite struct CommandParsingTests {
+    @Test func networkCreateTakesDockerFlags() throws {
+        let command = try Bridgectl.parseAsRoot([
+            "network", "create", "--subnet", "10.1.0.0/24", "--gateway", "10.1.0.254", "--ip-range", "10.1.0.128/25",
+            "--aux-address", "router=10.1.0.2", "--internal", "-o", "com.docker.network.driver.mtu=1400",
+            "--label", "env=lab", "--dry-run", "lab"])
+        let create = try #require(command as? NetworkCreate)
+        #expect(create.name == "lab")
+        #expect(create.subnet == "10.1.0.0/24")
+        #expect(create.auxAddress == ["router=10.1.0.2"])
+        #expect(create.internal)
+        #expect(create.opt == ["com.docker.network.driver.mtu=1400"])
+        #expect(create.mutation.dryRun)
+    }
+
+    @Test func containerCreateRepeatsNetworks() throws {
+        let command = try Bridgectl.parseAsRoot([
+            "container", "create", "web", "--network", "a", "--network", "b", "--alias", "www",
+            "--add-host", "db:10.0.0.5", "--dns", "9.9.9.9"])
+        let create = try #require(command as? ContainerCreate)
+        #expect(create.flags.networks == ["a", "b"])
+        #expect(create.flags.aliases == ["www"])
+        #expect(try create.flags.request(name: "web").extraHosts.count == 1)
+    }
+
+    @Test func execPassesTheCommandThrough() throws {
+        let command = try Bridgectl.parseAsRoot(["exec", "-e", "A=1", "client", "--", "ping", "-c1", "172.18.0.2"])
+        let exec = try #require(command as? ExecCommand)
+        #expect(exec.container == "client")
+        #expect(exec.env == ["A=1"])
+        #expect(exec.command.drop(while: { $0 == "--" }) == ["ping", "-c1", "172.18.0.2"])
+    }
+
+    @Test func dockerAliasesWork() throws {
+        #expect(try Bridgectl.parseAsRoot(["network", "list"]) is NetworkList)
+        #expect(try Bridgectl.parseAsRoot(["network", "remove", "x"]) is NetworkRemove)
+        #expect(try Bridgectl.parseAsRoot(["container", "ps"]) is ContainerList)
+    }
+
+    @Test func unknownFlagIsAUsageError() {
+        #expect(throws: (any Error).self) { try Bridgectl.parseAsRoot(["network", "create", "--nope", "x"]) }
+    }
+}

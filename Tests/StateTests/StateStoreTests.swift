@@ -1,0 +1,108 @@
+import Testing
+import Glibc
+import BridgeModel
+import HostSystem
+@testable import State
+
+/// A fresh temporary state root per test.
+func temporaryRoot() -> String {
+    var template = Array("/tmp/bridgectl-state-test-XXXXXX".utf8CString)
+    let path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    return path
+}
+
+func sampleNetwork(_ name: String = "web") -> NetworkRecord {
+    NetworkRecord(id: .random(), name: name, kind: .user, created: "2026-11-23T00:00:00Z", bridgeName: "br-x",
+                  subnet: try! IPv4Network(parsing: "172.18.0.0/16"), gateway: IPv4Address("172.18.0.1"))
+}
+
+func sampleContainer(_ name: String = "c1") -> ContainerRecord {
+    ContainerRecord(id: .random(), name: name, created: "2026-11-23T00:00:01Z", hostname: name, mode: .bridged)
+}
+
+@Suite struct StateStoreTests {
+    let root = temporaryRoot()
+
+    @Test func networksRoundTripAndRemove() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        let network = sampleNetwork()
+        try store.putNetwork(network)
+        #expect(try store.network(id: network.id) == network)
+        #expect(try store.networks() == [network])
+        try store.removeNetwork(network.id)
+        #expect(try store.networks().isEmpty)
+    }
+
+    @Test func containerNameIndexFollowsRecords() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        let container = sampleContainer("serveur")
+        try store.putContainer(container)
+        #expect(try store.containerID(named: "serveur") == container.id)
+        #expect(try store.containerIDs() == [container.id])
+        try store.removeContainer(container)
+        #expect(try store.containerID(named: "serveur") == nil)
+        #expect(try store.container(id: container.id) == nil)
+    }
+
+    @Test func addressClaimsAreReleasedOnlyByTheirHolder() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        let network = ObjectID.random(), holder = ObjectID.random(), other = ObjectID.random()
+        let ip = IPv4Address("172.18.0.2")!
+        try store.claimAddress(ip, network: network, container: holder)
+        try store.releaseAddress(ip, network: network, container: other)
+        #expect(try store.usedAddresses(network: network) == [ip])
+        #expect(try store.addressClaims(network: network) == [ip: holder])
+        try store.releaseAddress(ip, network: network, container: holder)
+        #expect(try store.usedAddresses(network: network).isEmpty)
+    }
+
+    @Test func atomicWriteLeavesNoTemporaryFile() throws {
+        let path = "\(root)/file"
+        try Files.writeAtomically(path, text: "one")
+        try Files.writeAtomically(path, text: "two")
+        #expect(try Files.read(path) == "two")
+        #expect(try Files.list(root) == ["file"])
+    }
+
+    @Test func corruptRecordIsReportedWithItsPath() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        let id = ObjectID.random()
+        try Files.writeAtomically("\(root)/networks/\(id.hex).json", text: "{not json")
+        #expect(throws: StateError.self) { try store.network(id: id) }
+    }
+
+    @Test func journalsAreListedAndRemoved() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        try store.writeJournal("op-1", contents: Array("{}".utf8))
+        #expect(try store.journals().map(\.name) == ["op-1"])
+        try store.removeJournal("op-1")
+        #expect(try store.journals().isEmpty)
+    }
+
+    /// A second process cannot take the exclusive lock while this one holds it, and gets it as
+    /// soon as it is released (flock semantics, which also free the lock on SIGKILL).
+    @Test func exclusiveLockSerialisesProcesses() throws {
+        let store = StateStore(root: root)
+        var lock: FileLock? = try store.lock(exclusive: true)
+        let probe = try NamespaceExec.spawnHere(
+            arguments: ["flock", "--nonblock", "--exclusive", "\(root)/lock", "true"],
+            options: .init(environment: ["PATH=/usr/bin:/bin"]))
+        #expect(try NamespaceExec.wait(for: probe) != 0)
+        lock = nil
+        let second = try NamespaceExec.spawnHere(
+            arguments: ["flock", "--nonblock", "--exclusive", "\(root)/lock", "true"],
+            options: .init(environment: ["PATH=/usr/bin:/bin"]))
+        #expect(try NamespaceExec.wait(for: second) == 0)
+        _ = lock
+    }
+}
