@@ -52,6 +52,17 @@ def must(argv, stdin_text=None):
     return elapsed / 1e6
 
 
+def settle(timeout_s=120):
+    """Waits until the kernel has reaped every namespace and veth removed so far (its cleanup
+    runs in background workers that would otherwise compete with the next phase), then a bit."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not any(name.startswith(("veth", "vf")) for name in os.listdir("/sys/class/net")):
+            break
+        time.sleep(0.2)
+    time.sleep(2)
+
+
 def summary(samples):
     ordered = sorted(samples)
     block = min(100, max(1, len(samples) // 10))
@@ -87,6 +98,7 @@ def bench_core(bridgectl, n):
     results[f"container rm (N={n})"] = summary(removes)
     peak_rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     must([bridgectl, "network", "rm", "benchnet"])
+    settle()
 
     # Floor: the same kernel work through iproute2's batch mode, 2 processes per container.
     must(["ip", "link", "add", "name", "floorbr", "type", "bridge"])

@@ -6,16 +6,35 @@ public struct IPv4Address: Hashable, Comparable, Sendable {
 
     /// Strict dotted quad: four decimal octets, no leading zeros beyond "0", nothing else.
     public init?(_ text: some StringProtocol) {
-        var octets: [UInt32] = []
-        octets.reserveCapacity(4)
-        for part in text.split(separator: ".", omittingEmptySubsequences: false) {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  !(part.count > 1 && part.first == "0"),
-                  let octet = UInt32(part), octet <= 255 else { return nil }
-            octets.append(octet)
+        var text = String(text)
+        guard let parsed = text.withUTF8({ IPv4Address(utf8: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// The same parse straight from bytes, allocation-free: the store lists a network's claimed
+    /// addresses as file names on every create, so this runs once per container on the host.
+    public init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        var result: UInt32 = 0
+        var octet: UInt32 = 0
+        var digits = 0
+        var dots = 0
+        var leadingZero = false
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, dots < 3 else { return nil }
+                result = result << 8 | octet
+                octet = 0; digits = 0; dots += 1
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                if digits == 0 { leadingZero = byte == UInt8(ascii: "0") } else if leadingZero { return nil }
+                octet = octet * 10 + UInt32(byte - UInt8(ascii: "0"))
+                digits += 1
+                guard digits <= 3, octet <= 255 else { return nil }
+            } else {
+                return nil
+            }
         }
-        guard octets.count == 4 else { return nil }
-        value = octets[0] << 24 | octets[1] << 16 | octets[2] << 8 | octets[3]
+        guard dots == 3, digits > 0 else { return nil }
+        value = result << 8 | octet
     }
 
     public var octets: [UInt8] {

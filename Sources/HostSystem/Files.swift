@@ -95,6 +95,23 @@ public enum Files {
         return names
     }
 
+    /// Calls `body` with each entry's name as raw bytes, without making Strings: for directories
+    /// with one entry per container, read on a hot path.
+    public static func forEachEntry(_ path: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
+        guard let directory = opendir(path) else {
+            if errno == ENOENT { return }
+            throw SystemError("list \(path)")
+        }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                let length = strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), bytes.count)
+                body(UnsafeBufferPointer(rebasing: bytes[0..<length]))
+            }
+        }
+    }
+
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// The inode number, used to tell namespaces apart.

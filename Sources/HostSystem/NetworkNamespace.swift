@@ -12,6 +12,8 @@ public enum NetworkNamespace {
 
     /// iproute2's netns_add preamble: make /run/netns a shared mount point (bind-mounting it onto
     /// itself the first time) so later mounts under it propagate into every mount namespace.
+    /// Unlike iproute2 this is not recursive: mounts made under a shared mount join its peer
+    /// group anyway, and MS_REC would walk every existing namespace mount on each create.
     public static func prepareRunDirectory() throws {
         try Files.createDirectory(runDirectory)
         let lockFD = open(runDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -20,7 +22,7 @@ public enum NetworkNamespace {
         flock(lockFD, LOCK_EX)
         defer { flock(lockFD, LOCK_UN) }
         var madeBindMount = false
-        while mount("", runDirectory, "none", UInt(MS_SHARED | MS_REC), nil) != 0 {
+        while mount("", runDirectory, "none", UInt(MS_SHARED), nil) != 0 {
             guard errno == EINVAL, !madeBindMount else { throw SystemError("make \(runDirectory) shared") }
             guard mount(runDirectory, runDirectory, "none", UInt(MS_BIND | MS_REC), nil) == 0 else {
                 throw SystemError("bind-mount \(runDirectory)")

@@ -43,8 +43,9 @@ public final class NetlinkSocket {
         try check(rtnl_link_add(handle, link, NLM_F_CREATE | NLM_F_EXCL), "create bridge \(name)")
     }
 
-    /// One request makes the pair: the host end enslaved to `masterIndex` and up, the peer born
-    /// inside the namespace behind `peerNamespaceFD` with its final name and MAC.
+    /// One request makes the pair: the host end enslaved to `masterIndex` (and left down, for the
+    /// caller to configure before it comes up), the peer born inside the namespace behind
+    /// `peerNamespaceFD` with its final name and MAC.
     public func createVethPair(host: String, peer: String, peerNamespaceFD: Int32, masterIndex: Int32,
                                mtu: Int, peerMAC: MACAddress) throws(NetlinkError) {
         guard let link = rtnl_link_veth_alloc() else { throw NetlinkError(operation: "create veth \(host)", code: -NLE_NOMEM) }
@@ -52,7 +53,6 @@ public final class NetlinkSocket {
         rtnl_link_set_name(link, host)
         rtnl_link_set_mtu(link, UInt32(mtu))
         rtnl_link_set_master(link, masterIndex)
-        cnl_link_set_up(link)
         let peerLink = rtnl_link_veth_get_peer(link)
         rtnl_link_set_name(peerLink, peer)
         rtnl_link_set_mtu(peerLink, UInt32(mtu))

@@ -176,11 +176,15 @@ public enum ContainerPlanner {
 
     /// The veth is born with its peer already inside the namespace: moving an existing device
     /// between namespaces costs ~18 ms of RCU wait, creating it there costs nothing extra.
+    /// The host end is born down and gets IPv6 switched off before it comes up: an IPv6-enabled
+    /// port would add link-local routes to the host's IPv6 table, and every later change walks
+    /// that table, so each create would cost more than the one before.
     static func endpointSteps(_ endpoint: Endpoint, container: String, network: NetworkRecord) -> [Step] {
         [
             .createVethPair(host: endpoint.hostInterfaceName, peer: endpoint.interfaceName, namespace: container,
                             master: network.bridgeName, mtu: network.options.mtu, peerMAC: endpoint.mac),
             .disableIPv6(link: endpoint.hostInterfaceName),
+            .setLinkUp(link: endpoint.hostInterfaceName, namespace: nil),
             .addAddress(endpoint.interfaceAddress, link: endpoint.interfaceName, namespace: container),
             .setLinkUp(link: endpoint.interfaceName, namespace: container),
         ]

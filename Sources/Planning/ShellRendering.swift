@@ -8,7 +8,7 @@ extension Step {
         case .createBridge(let name, let mtu, let mac):
             return ["ip link add name \(name) mtu \(mtu) address \(mac) type bridge"]
         case .createVethPair(let host, let peer, let namespace, let master, let mtu, let mac):
-            return ["ip link add \(host) mtu \(mtu) master \(master) up type veth peer name \(peer) mtu \(mtu) address \(mac) netns \(namespace)"]
+            return ["ip link add \(host) mtu \(mtu) master \(master) type veth peer name \(peer) mtu \(mtu) address \(mac) netns \(namespace)"]
         case .disableIPv6(let link):
             return ["sysctl -w \(Self.sysctlKey("net.ipv6.conf", link, "disable_ipv6"))=1"]
         case .addAddress(let address, let link, let namespace):

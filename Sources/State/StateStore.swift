@@ -129,7 +129,11 @@ public final class StateStore {
 
     /// The used addresses only: a directory listing, no file reads (the create hot path).
     public func usedAddresses(network: ObjectID) throws -> Set<IPv4Address> {
-        Set(try Files.list("\(addressesDirectory)/\(network.hex)").compactMap { IPv4Address($0) })
+        var used = Set<IPv4Address>()
+        try Files.forEachEntry("\(addressesDirectory)/\(network.hex)") { name in
+            if let ip = IPv4Address(utf8: name) { used.insert(ip) }
+        }
+        return used
     }
 
     // MARK: Journal
