@@ -23,10 +23,12 @@ public final class Applier {
     }
 
     public func apply(_ plan: Plan) throws {
-        let journal = "op-" + ObjectID.random().short
-        let encoded = try store.encode(plan)
-        Timing.mark("encode journal")
-        try store.writeJournal(journal, contents: encoded)
+        let journal: String
+        if plan.onInterruption == .rollForward, let intent = plan.redoIntent {
+            journal = try store.writeRedoJournal(intent)
+        } else {
+            journal = try store.writePlanJournal("op-" + ObjectID.random().short, contents: try store.encode(plan))
+        }
         Timing.mark("journal written")
         var done: [Step] = []
         for (index, step) in plan.steps.enumerated() {
@@ -43,11 +45,11 @@ public final class Applier {
                         do { try executor.perform(inverse, tolerant: true) } catch { cleanupErrors.append("\(error)") }
                     }
                 }
-                try? store.removeJournal(journal)
+                try? store.removeJournal(file: journal)
                 throw ApplyError(step: step, cause: error, cleanupErrors: cleanupErrors)
             }
         }
-        try store.removeJournal(journal)
+        try store.removeJournal(file: journal)
     }
 }
 
@@ -73,23 +75,22 @@ public struct ApplyError: UserFacingError {
 /// Finishes whatever a killed bridgectl left in the journal: creations are undone, removals are
 /// completed. Every step tolerates objects already gone, so replaying is always safe.
 public enum Recovery {
-    public static func run(store: StateStore, executor: StepExecutor) throws {
-        for (name, contents) in try store.journals() {
-            let plan: Plan
-            do { plan = try store.decode(Plan.self, from: contents) } catch {
-                // An unreadable journal can only be a torn write from before its rename; nothing ran.
-                try store.removeJournal(name)
-                continue
-            }
-            switch plan.onInterruption {
-            case .rollBack:
-                for step in plan.steps.reversed() {
-                    if let inverse = step.inverse { try? executor.perform(inverse, tolerant: true) }
+    /// `redo` re-plans a removal named by its intent from the current records and applies it.
+    public static func run(store: StateStore, executor: StepExecutor, redo: (String) throws -> Void) throws {
+        for entry in try store.journalEntries() {
+            switch entry {
+            case .plan(let file, let contents):
+                if let plan = try? store.decode(Plan.self, from: contents) {
+                    for step in plan.steps.reversed() {
+                        if let inverse = step.inverse { try? executor.perform(inverse, tolerant: true) }
+                    }
                 }
-            case .rollForward:
-                for step in plan.steps { try? executor.perform(step, tolerant: true) }
+                // An unreadable journal can only be a torn write from before its rename: nothing ran.
+                try store.removeJournal(file: file)
+            case .redo(let file, let intent):
+                try redo(intent)
+                try store.removeJournal(file: file)
             }
-            try store.removeJournal(name)
         }
     }
 }

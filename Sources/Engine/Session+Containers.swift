@@ -48,12 +48,17 @@ extension Session {
             let running = try NamespaceProcesses.pids(inNamespaceAt: NetworkNamespace.path(record.name))
             if !running.isEmpty { throw PlanningError.containerRunning(record.name, processes: running.count) }
         }
-        var plan = ContainerPlanner.remove(record, killProcesses: force)
-        let bookkeeping = plan.steps.firstIndex(where: \.isBookkeeping) ?? plan.steps.endIndex
-        plan.steps.insert(contentsOf: try defaultBridgeDeactivation(leaving: [record]), at: bookkeeping)
+        let plan = try removalPlan(for: record, killProcesses: force)
         Timing.mark("plan")
         try run(plan, dryRun: dryRun)
         return (record, plan)
+    }
+
+    func removalPlan(for record: ContainerRecord, killProcesses: Bool) throws -> Plan {
+        var plan = ContainerPlanner.remove(record, killProcesses: killProcesses)
+        let bookkeeping = plan.steps.firstIndex(where: \.isBookkeeping) ?? plan.steps.endIndex
+        plan.steps.insert(contentsOf: try defaultBridgeDeactivation(leaving: [record]), at: bookkeeping)
+        return plan
     }
 
     /// Containers with no process running inside (Docker prunes stopped containers).

@@ -49,12 +49,16 @@ extension Session {
     }
 
     public func disconnect(network reference: String, container containerReference: String, dryRun: Bool) throws -> Plan {
-        let network = try network(reference)
-        let container = try container(containerReference)
+        let plan = try disconnectPlan(try container(containerReference), from: try network(reference))
+        try run(plan, dryRun: dryRun)
+        return plan
+    }
+
+    func disconnectPlan(_ container: ContainerRecord, from network: NetworkRecord) throws -> Plan {
         let known = Dictionary(uniqueKeysWithValues: try networks().map { ($0.id, $0) })
         var (_, plan) = try ContainerPlanner.disconnect(container, from: network, networks: known)
-        plan.steps += try defaultBridgeDeactivation(leaving: [container])
-        try run(plan, dryRun: dryRun)
+        let bookkeeping = plan.steps.firstIndex(where: \.isBookkeeping) ?? plan.steps.endIndex
+        plan.steps.insert(contentsOf: try defaultBridgeDeactivation(leaving: [container]), at: bookkeeping)
         return plan
     }
 
@@ -66,10 +70,11 @@ extension Session {
     }
 
     /// ...and removed with the last container that leaves it.
+    /// Looks at the default bridge's record only when a leaving container is on it.
     func defaultBridgeDeactivation(leaving containers: [ContainerRecord]) throws -> [Step] {
-        guard let bridge = try networks().first(where: { $0.kind == .defaultBridge }) else { return [] }
-        let leaving = Set(containers.compactMap { $0.endpoint(on: bridge.id)?.address })
-        guard !leaving.isEmpty else { return [] }
+        guard let bridgeID = builtinIDs["bridge"] else { return [] }
+        let leaving = Set(containers.compactMap { $0.endpoint(on: bridgeID)?.address })
+        guard !leaving.isEmpty, let bridge = try store.network(id: bridgeID) else { return [] }
         let remaining = try store.usedAddresses(network: bridge.id).subtracting(leaving)
         return remaining.isEmpty ? [.deleteLink(name: bridge.bridgeName, namespace: nil)] : []
     }

@@ -11,6 +11,8 @@ public final class Session {
     let applier: Applier
     private var lock: FileLock?
     private var cachedNetworks: [NetworkRecord]?
+    /// IDs of the built-in networks by name ("bridge", "host", "none").
+    private(set) var builtinIDs: [String: ObjectID] = [:]
 
     /// Mutating sessions hold the store's lock exclusively (serialising concurrent commands) and
     /// first finish whatever a killed bridgectl left half-done. Read-only ones share it.
@@ -19,8 +21,32 @@ public final class Session {
         kernel = LiveKernel(store: store)
         applier = Applier(store: store, executor: kernel, failAtStep: failAtStep)
         lock = try store.lock(exclusive: mutating)
-        if mutating { try Recovery.run(store: store, executor: kernel) }
+        if mutating {
+            try Recovery.run(store: store, executor: kernel) { intent in try self.finishRemoval(intent) }
+        }
         try ensureBuiltinNetworks(mutating: mutating)
+    }
+
+    /// Re-plans an interrupted removal from the records as they are now and applies it; each
+    /// removal step tolerates what is already gone.
+    private func finishRemoval(_ intent: String) throws {
+        let parts = intent.split(separator: "-").map(String.init)
+        let ids = parts.dropFirst().compactMap(ObjectID.init)
+        switch (parts.first, ids.count) {
+        case ("container", 1):
+            guard let record = try store.container(id: ids[0]) else { return }
+            try applier.apply(try removalPlan(for: record, killProcesses: true))
+        case ("network", 1):
+            guard let record = try store.network(id: ids[0]) else { return }
+            try applier.apply(try NetworkPlanner.remove(record, attachedContainers: []))
+        case ("disconnect", 2):
+            guard let container = try store.container(id: ids[0]), let network = try store.network(id: ids[1]),
+                  container.endpoint(on: network.id) != nil else { return }
+            try applier.apply(try disconnectPlan(container, from: network))
+        default:
+            return
+        }
+        cachedNetworks = nil
     }
 
     /// Lets other bridgectl commands run while this one waits on a user's process.
@@ -28,8 +54,10 @@ public final class Session {
 
     /// `bridge`, `host` and `none` exist from the first command on, with stable IDs.
     private func ensureBuiltinNetworks(mutating: Bool) throws {
-        let kinds = Set(try networks().map(\.kind))
-        guard !kinds.isSuperset(of: [.defaultBridge, .host, .none]) else { return }
+        if let ids = try store.builtinNetworkIDs(), ids.count == 3 {
+            builtinIDs = ids
+            return
+        }
         if !mutating {
             lock = nil
             lock = try store.lock(exclusive: true)
@@ -41,6 +69,10 @@ public final class Session {
             try store.putNetwork(NetworkRecord(id: .random(), name: name, kind: kind, created: created, bridgeName: bridgeName))
             cachedNetworks = nil
         }
+        var ids: [String: ObjectID] = [:]
+        for network in try networks() where network.kind != .user { ids[network.name] = network.id }
+        try store.writeBuiltinNetworkIDs(ids)
+        builtinIDs = ids
     }
 
     // MARK: Look-ups

@@ -36,9 +36,11 @@ public enum ContainerPlanner {
         let hostname = request.hostname ?? request.name
         try Names.validateHostName(hostname, kind: "hostname")
         for alias in request.aliases { try Names.validateHostName(alias, kind: "alias") }
-        if request.requestedIP != nil, targets.first?.network.kind == .defaultBridge {
-            throw PlanningError.staticIPOnDefaultBridge
+        // Docker: "user specified IP address is supported on user defined networks only".
+        if request.requestedIP != nil, targets.first?.network.kind != .user {
+            throw PlanningError.staticIPNeedsUserNetwork
         }
+        if !request.aliases.isEmpty, mode != .bridged { throw PlanningError.aliasNeedsUserNetwork }
         var record = ContainerRecord(id: id, name: request.name, created: created, hostname: hostname, mode: mode,
                                      dns: request.dns, dnsSearch: request.dnsSearch, extraHosts: request.extraHosts)
         var steps: [Step] = []
@@ -52,7 +54,7 @@ public enum ContainerPlanner {
         var claims: [Step] = []
         for (index, target) in targets.enumerated() {
             let network = target.network
-            if network.kind == .defaultBridge && !request.aliases.isEmpty { throw PlanningError.aliasOnDefaultBridge }
+            if network.kind == .defaultBridge && !request.aliases.isEmpty { throw PlanningError.aliasNeedsUserNetwork }
             let endpoint = try makeEndpoint(container: record, network: network, used: target.usedAddresses,
                                             requestedIP: index == 0 ? request.requestedIP : nil,
                                             aliases: network.kind == .user ? request.aliases : [],
@@ -84,8 +86,8 @@ public enum ContainerPlanner {
             throw PlanningError.alreadyConnected(container: container.name, network: network.name)
         }
         if network.kind == .defaultBridge {
-            if requestedIP != nil { throw PlanningError.staticIPOnDefaultBridge }
-            if !aliases.isEmpty { throw PlanningError.aliasOnDefaultBridge }
+            if requestedIP != nil { throw PlanningError.staticIPNeedsUserNetwork }
+            if !aliases.isEmpty { throw PlanningError.aliasNeedsUserNetwork }
         }
         for alias in aliases { try Names.validateHostName(alias, kind: "alias") }
         let endpoint = try makeEndpoint(container: container, network: network, used: target.usedAddresses,
@@ -123,7 +125,7 @@ public enum ContainerPlanner {
         steps.append(.releaseAddress(endpoint.address, network: network.id, container: container.id))
         steps.append(.putContainer(updated, previous: container))
         return (updated, Plan(summary: "disconnect \(container.name) from \(network.name)", steps: steps,
-                              onInterruption: .rollForward))
+                              onInterruption: .rollForward, redoIntent: "disconnect-\(container.id.hex)-\(network.id.hex)"))
     }
 
     /// Removing the namespace is enough for the kernel to destroy the container's veths (their
@@ -144,7 +146,8 @@ public enum ContainerPlanner {
             steps.append(.releaseAddress(endpoint.address, network: endpoint.networkID, container: container.id))
         }
         steps.append(.removeContainer(container))
-        return Plan(summary: "remove container \(name)", steps: steps, onInterruption: .rollForward)
+        return Plan(summary: "remove container \(name)", steps: steps, onInterruption: .rollForward,
+                    redoIntent: "container-\(container.id.hex)")
     }
 
     // MARK: - Pieces

@@ -45,7 +45,7 @@ public enum EtcFiles {
         public init() {}
 
         public init(parsing text: String) {
-            for line in text.split(separator: "\n") {
+            for line in text.split(whereSeparator: \.isNewline) {
                 let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
                 guard let keyword = fields.first, !keyword.hasPrefix("#"), !keyword.hasPrefix(";") else { continue }
                 switch keyword {
@@ -61,11 +61,12 @@ public enum EtcFiles {
     /// Docker's fallback when the host has no nameserver a container can reach.
     public static let fallbackNameservers = ["8.8.8.8", "8.8.4.4"]
 
-    /// The container's resolv.conf until the embedded DNS serves it: the host's upstreams minus
-    /// loopback ones (unreachable from another namespace), `--dns` replacing them when given.
+    /// The container's resolv.conf until the embedded DNS serves it: the host's IPv4 upstreams
+    /// minus loopback ones (unreachable from another namespace, as IPv6 ones are from an
+    /// IPv4-only container), `--dns` replacing them when given.
     public static func resolvConf(host: ResolverConfig, dns: [IPv4Address], dnsSearch: [String]) -> String {
         var nameservers = dns.isEmpty
-            ? host.nameservers.filter { !$0.hasPrefix("127.") && $0 != "::1" }
+            ? host.nameservers.filter { IPv4Address($0).map { $0.octets[0] != 127 } ?? false }
             : dns.map(\.description)
         if nameservers.isEmpty { nameservers = fallbackNameservers }
         let search = dnsSearch.isEmpty ? host.search : dnsSearch

@@ -142,6 +142,6 @@ public enum NetworkPlanner {
         }
         return Plan(summary: "remove network \(record.name)",
                     steps: [.deleteLink(name: record.bridgeName, namespace: nil), .removeNetwork(record)],
-                    onInterruption: .rollForward)
+                    onInterruption: .rollForward, redoIntent: "network-\(record.id.hex)")
     }
 }

@@ -13,8 +13,8 @@ public enum PlanningError: UserFacingError, Equatable {
     case alreadyConnected(container: String, network: String)
     case notConnected(container: String, network: String)
     case specialNetworkMix(String)
-    case staticIPOnDefaultBridge
-    case aliasOnDefaultBridge
+    case staticIPNeedsUserNetwork
+    case aliasNeedsUserNetwork
     case containerRunning(String, processes: Int)
     case tooManyInterfaces(String)
 
@@ -32,8 +32,8 @@ public enum PlanningError: UserFacingError, Equatable {
         case .alreadyConnected(let container, let network): return "container '\(container)' is already connected to network '\(network)'"
         case .notConnected(let container, let network): return "container '\(container)' is not connected to network '\(network)'"
         case .specialNetworkMix(let name): return "network '\(name)' cannot be combined with other networks (host and none are exclusive)"
-        case .staticIPOnDefaultBridge: return "--ip is only supported on user-defined networks, not on 'bridge'"
-        case .aliasOnDefaultBridge: return "--alias is only supported on user-defined networks, not on 'bridge'"
+        case .staticIPNeedsUserNetwork: return "--ip is only supported on user-defined networks (not on bridge, host or none)"
+        case .aliasNeedsUserNetwork: return "--alias is only supported on user-defined networks (not on bridge, host or none)"
         case .containerRunning(let name, let processes):
             return "container '\(name)' has \(processes) running process(es): stop them or use 'rm -f'"
         case .tooManyInterfaces(let name): return "container '\(name)' has no free interface name left"

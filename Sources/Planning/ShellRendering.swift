@@ -27,7 +27,7 @@ extension Step {
             }
             return lines
         case .aliasHostNamespace(let name):
-            return ["touch /run/netns/\(name)", "mount --bind /proc/self/ns/net /run/netns/\(name)"]
+            return ["mkdir -p /run/netns", "touch /run/netns/\(name)", "mount --bind /proc/self/ns/net /run/netns/\(name)"]
         case .deleteNamespace(let name):
             return ["ip netns del \(name)"]
         case .killProcesses(let namespace):
@@ -63,6 +63,8 @@ extension Step {
         for character in text {
             switch character {
             case "\n": out += "\\n"
+            case "\r\n": out += "\\r\\n"
+            case "\r": out += "\\r"
             case "\\": out += "\\\\"
             case "%": out += "%%"
             default: out.append(character)

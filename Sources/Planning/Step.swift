@@ -85,9 +85,12 @@ public struct Plan: Codable, Equatable, Sendable {
     public var summary: String
     public var steps: [Step]
     public var onInterruption: Interruption
+    /// For removals: what to re-plan from the records if the process dies midway
+    /// ("container-<id>", "network-<id>", "disconnect-<container id>-<network id>").
+    public var redoIntent: String?
 
-    public init(summary: String, steps: [Step] = [], onInterruption: Interruption) {
-        self.summary = summary; self.steps = steps; self.onInterruption = onInterruption
+    public init(summary: String, steps: [Step] = [], onInterruption: Interruption, redoIntent: String? = nil) {
+        self.summary = summary; self.steps = steps; self.onInterruption = onInterruption; self.redoIntent = redoIntent
     }
 
     public static func + (lhs: Plan, rhs: [Step]) -> Plan {

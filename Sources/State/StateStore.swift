@@ -10,7 +10,9 @@ import HostSystem
 ///     ROOT/containers/<id>.json          ContainerRecord
 ///     ROOT/names/<container name>        the container's ID (name index)
 ///     ROOT/addresses/<network id>/<ip>   the container ID holding that address
-///     ROOT/journal/<op>.json             a plan being applied (left behind only by a crash)
+///     ROOT/builtin-networks              IDs of bridge, host and none
+///     ROOT/journal/<op>.json             a creation being applied (left behind only by a crash)
+///     ROOT/journal/redo-<what>           a removal being applied (likewise)
 ///
 /// Every write is atomic (temp file + fsync + rename).
 public final class StateStore {
@@ -136,20 +138,57 @@ public final class StateStore {
         return used
     }
 
+    // MARK: Built-in networks
+
+    /// IDs of `bridge`, `host` and `none`, kept in one small file so commands that only need to
+    /// recognise the default bridge never decode every network record.
+    public func builtinNetworkIDs() throws -> [String: ObjectID]? {
+        guard let text = try Files.read("\(root)/builtin-networks") else { return nil }
+        var ids: [String: ObjectID] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let id = ObjectID(String(fields[1])) { ids[String(fields[0])] = id }
+        }
+        return ids
+    }
+
+    public func writeBuiltinNetworkIDs(_ ids: [String: ObjectID]) throws {
+        let text = ids.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.hex)\n" }.joined()
+        try Files.writeAtomically("\(root)/builtin-networks", text: text)
+    }
+
     // MARK: Journal
 
-    public func writeJournal(_ name: String, contents: [UInt8]) throws {
-        try Files.writeAtomically("\(journalDirectory)/\(name).json", contents: contents)
+    public enum JournalEntry: Equatable {
+        /// A plan to undo: its JSON.
+        case plan(file: String, contents: String)
+        /// A removal to finish: a name like "container-<id>", re-planned from the records.
+        case redo(file: String, intent: String)
     }
 
-    public func removeJournal(_ name: String) throws {
-        try Files.remove("\(journalDirectory)/\(name).json")
+    /// Records a plan before its first step; returns the journal file to remove when done.
+    public func writePlanJournal(_ id: String, contents: [UInt8]) throws -> String {
+        let file = "\(id).json"
+        try Files.writeAtomically("\(journalDirectory)/\(file)", contents: contents)
+        return file
     }
 
-    public func journals() throws -> [(name: String, contents: String)] {
-        try Files.list(journalDirectory).filter { $0.hasSuffix(".json") }.sorted().compactMap { entry in
-            guard let text = try Files.read("\(journalDirectory)/\(entry)") else { return nil }
-            return (String(entry.dropLast(5)), text)
+    /// Records a removal by name only: an empty file, so removals pay no encoding at all.
+    public func writeRedoJournal(_ intent: String) throws -> String {
+        let file = "redo-\(intent)"
+        try Files.writeAtomically("\(journalDirectory)/\(file)", contents: [UInt8]())
+        return file
+    }
+
+    public func removeJournal(file: String) throws {
+        try Files.remove("\(journalDirectory)/\(file)")
+    }
+
+    public func journalEntries() throws -> [JournalEntry] {
+        try Files.list(journalDirectory).sorted().compactMap { file in
+            if file.hasPrefix("redo-") { return .redo(file: file, intent: String(file.dropFirst(5))) }
+            guard file.hasSuffix(".json"), let text = try Files.read("\(journalDirectory)/\(file)") else { return nil }
+            return .plan(file: file, contents: text)
         }
     }
 

@@ -75,7 +75,7 @@ func containerCreatePlan() throws -> Plan {
         let plan = try containerCreatePlan()
         try Applier(store: store, executor: kernel, failAtStep: nil).apply(plan)
         #expect(kernel.performed == plan.steps)
-        #expect(try store.journals().isEmpty)
+        #expect(try store.journalEntries().isEmpty)
         #expect(kernel.world.contains("netns c1"))
     }
 
@@ -91,7 +91,7 @@ func containerCreatePlan() throws -> Plan {
             kernel.failOnStep = index
             #expect(throws: ApplyError.self) { try Applier(store: store, executor: kernel, failAtStep: nil).apply(plan) }
             #expect(kernel.world == before, "failure at step \(index) left \(kernel.world.subtracting(before))")
-            #expect(try store.journals().isEmpty)
+            #expect(try store.journalEntries().isEmpty)
         }
     }
 
@@ -112,10 +112,10 @@ func containerCreatePlan() throws -> Plan {
         let plan = try containerCreatePlan()
         let kernel = FakeKernel()
         for step in plan.steps.prefix(5) { try kernel.perform(step, tolerant: false) }
-        try store.writeJournal("op-crashed", contents: try store.encode(plan))
-        try Recovery.run(store: store, executor: kernel)
+        _ = try store.writePlanJournal("op-crashed", contents: try store.encode(plan))
+        try Recovery.run(store: store, executor: kernel) { _ in Issue.record("nothing to redo") }
         #expect(kernel.world.isEmpty)
-        #expect(try store.journals().isEmpty)
+        #expect(try store.journalEntries().isEmpty)
     }
 
     @Test func recoveryFinishesAnInterruptedRemoval() throws {
@@ -126,17 +126,24 @@ func containerCreatePlan() throws -> Plan {
         for step in create.steps { try kernel.perform(step, tolerant: false) }
         guard case .putContainer(let record, _) = create.steps.last else { Issue.record("no record"); return }
         let remove = ContainerPlanner.remove(record, killProcesses: true)
+        #expect(remove.redoIntent == "container-\(record.id.hex)")
         try kernel.perform(remove.steps[0], tolerant: true)
-        try store.writeJournal("op-crashed", contents: try store.encode(remove))
-        try Recovery.run(store: store, executor: kernel)
+        try kernel.perform(remove.steps[1], tolerant: true)
+        _ = try store.writeRedoJournal(remove.redoIntent!)
+        var redone: [String] = []
+        try Recovery.run(store: store, executor: kernel) { intent in
+            redone.append(intent)
+            try Applier(store: store, executor: kernel, failAtStep: nil).apply(ContainerPlanner.remove(record, killProcesses: true))
+        }
+        #expect(redone == [remove.redoIntent!])
         #expect(!kernel.world.contains { $0.hasPrefix("netns") || $0.hasPrefix("container") || $0.hasPrefix("claim") || $0.hasPrefix("file") })
     }
 
     @Test func unreadableJournalIsDropped() throws {
         let (store, lock) = try temporaryStore()
         defer { withExtendedLifetime(lock) {} }
-        try store.writeJournal("op-torn", contents: Array("{\"summ".utf8))
-        try Recovery.run(store: store, executor: FakeKernel())
-        #expect(try store.journals().isEmpty)
+        _ = try store.writePlanJournal("op-torn", contents: Array("{\"summ".utf8))
+        try Recovery.run(store: store, executor: FakeKernel()) { _ in }
+        #expect(try store.journalEntries().isEmpty)
     }
 }

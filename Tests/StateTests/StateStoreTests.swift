@@ -79,14 +79,26 @@ func sampleContainer(_ name: String = "c1") -> ContainerRecord {
         #expect(throws: StateError.self) { try store.network(id: id) }
     }
 
+    @Test func builtinNetworkIDsRoundTrip() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        #expect(try store.builtinNetworkIDs() == nil)
+        let ids = ["bridge": ObjectID.random(), "host": ObjectID.random(), "none": ObjectID.random()]
+        try store.writeBuiltinNetworkIDs(ids)
+        #expect(try store.builtinNetworkIDs() == ids)
+    }
+
     @Test func journalsAreListedAndRemoved() throws {
         let store = StateStore(root: root)
         let lock = try store.lock(exclusive: true)
         defer { withExtendedLifetime(lock) {} }
-        try store.writeJournal("op-1", contents: Array("{}".utf8))
-        #expect(try store.journals().map(\.name) == ["op-1"])
-        try store.removeJournal("op-1")
-        #expect(try store.journals().isEmpty)
+        let plan = try store.writePlanJournal("op-1", contents: Array("{}".utf8))
+        let redo = try store.writeRedoJournal("container-abc")
+        #expect(try store.journalEntries() == [.plan(file: "op-1.json", contents: "{}"), .redo(file: "redo-container-abc", intent: "container-abc")])
+        try store.removeJournal(file: plan)
+        try store.removeJournal(file: redo)
+        #expect(try store.journalEntries().isEmpty)
     }
 
     /// A second process cannot take the exclusive lock while this one holds it, and gets it as
