@@ -20,6 +20,7 @@ public enum ModelError: UserFacingError, Equatable {
     case invalidOptionValue(key: String, value: String)
     case invalidKeyValue(String, flag: String)
     case invalidAddHost(String)
+    case invalidPublish(String, reason: String)
 
     public var message: String {
         switch self {
@@ -33,6 +34,7 @@ public enum ModelError: UserFacingError, Equatable {
         case .invalidOptionValue(let key, let value): return "invalid value '\(value)' for option \(key)"
         case .invalidKeyValue(let text, let flag): return "invalid \(flag) '\(text)': expected KEY=VALUE"
         case .invalidAddHost(let text): return "invalid --add-host '\(text)': expected NAME:IP or NAME:host-gateway"
+        case .invalidPublish(let text, let reason): return "invalid --publish '\(text)': \(reason)"
         }
     }
 }

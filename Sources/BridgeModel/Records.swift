@@ -112,12 +112,16 @@ public struct ContainerRecord: Codable, Equatable, Sendable {
     public var dns: [IPv4Address]
     public var dnsSearch: [String]
     public var extraHosts: [ExtraHost]
+    /// Published ports; they forward to the address on `publishedNetwork`.
+    public var ports: [PortBinding]
+    public var publishedNetwork: ObjectID?
 
     public init(id: ObjectID, name: String, created: String, hostname: String, mode: NetworkMode,
                 endpoints: [Endpoint] = [], dns: [IPv4Address] = [], dnsSearch: [String] = [],
-                extraHosts: [ExtraHost] = []) {
+                extraHosts: [ExtraHost] = [], ports: [PortBinding] = [], publishedNetwork: ObjectID? = nil) {
         self.id = id; self.name = name; self.created = created; self.hostname = hostname; self.mode = mode
         self.endpoints = endpoints; self.dns = dns; self.dnsSearch = dnsSearch; self.extraHosts = extraHosts
+        self.ports = ports; self.publishedNetwork = publishedNetwork
     }
 
     public func endpoint(on network: ObjectID) -> Endpoint? { endpoints.first { $0.networkID == network } }

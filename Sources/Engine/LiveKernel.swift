@@ -51,7 +51,7 @@ public final class LiveKernel: StepExecutor {
 
     public func perform(_ step: Step, tolerant: Bool) throws {
         do {
-            try performStrictly(step)
+            try performStrictly(step, tolerant: tolerant)
         } catch let error as NetlinkError where tolerant && (error.isNotFound || error.alreadyExists) {
             return
         } catch let error as SystemError where tolerant && (error.isNotFound || error.alreadyExists || error.code == ENODEV || error.code == ENOTEMPTY) {
@@ -59,7 +59,7 @@ public final class LiveKernel: StepExecutor {
         }
     }
 
-    private func performStrictly(_ step: Step) throws {
+    private func performStrictly(_ step: Step, tolerant: Bool) throws {
         switch step {
         case .createBridge(let name, let mtu, let mac):
             try hostSocket().createBridge(named: name, mtu: mtu, mac: mac)
@@ -92,6 +92,16 @@ public final class LiveKernel: StepExecutor {
             try NetworkNamespace.delete(named: name)
         case .killProcesses(let namespace):
             try NamespaceProcesses.killAll(inNamespaceAt: NetworkNamespace.path(namespace))
+        case .applyRules(let batch):
+            try applyRules(batch, tolerant: tolerant)
+        case .setSysctl(let key, let value):
+            try Sysctl.write(key, value)
+        case .setHairpin(let link):
+            try Files.writeAtomicallyInPlace("/sys/class/net/\(link)/brport/hairpin_mode", text: "1")
+        case .claimPort(let binding, let container):
+            try store.claimPort(binding, container: container)
+        case .releasePort(let binding, let container):
+            try store.releasePort(binding, container: container)
         case .createDirectory(let path):
             try Files.createDirectory(path)
         case .removeDirectory(let path):
@@ -116,9 +126,33 @@ public final class LiveKernel: StepExecutor {
         }
     }
 
+    /// One iptables-restore for the whole batch: it applies entirely or not at all. When
+    /// tolerating (undo, recovery), a refused batch is retried rule by rule, skipping rules that
+    /// are already gone or already there.
+    private func applyRules(_ batch: RuleBatch, tolerant: Bool) throws {
+        guard !batch.isEmpty else { return }
+        let result = try Subprocess.run(["iptables-restore", "-w", "--noflush"], input: batch.restoreInput)
+        guard result.status != 0 else { return }
+        if tolerant {
+            for op in batch.ops {
+                _ = try? Subprocess.run(["iptables-restore", "-w", "--noflush"], input: RuleBatch([op]).restoreInput)
+            }
+            return
+        }
+        throw FirewallError(stderr: result.errors)
+    }
+
     private func prepareRunDirectory() throws {
         guard !runDirectoryPrepared else { return }
         try NetworkNamespace.prepareRunDirectory()
         runDirectoryPrepared = true
+    }
+}
+
+public struct FirewallError: Error, CustomStringConvertible {
+    public let stderr: String
+    public var description: String {
+        let first = stderr.split(whereSeparator: \.isNewline).first.map(String.init) ?? "failed"
+        return "iptables-restore: \(first)"
     }
 }

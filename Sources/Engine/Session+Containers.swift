@@ -5,7 +5,7 @@ import HostSystem
 
 extension Session {
     public func createContainer(_ request: ContainerCreateRequest, networks references: [String],
-                                dryRun: Bool) throws -> (ContainerRecord, Plan) {
+                                publish: [PublishSpec] = [], dryRun: Bool) throws -> (ContainerRecord, Plan) {
         try Names.validateObjectName(request.name, kind: "container")
         if try store.containerID(named: request.name) != nil { throw PlanningError.containerNameTaken(request.name) }
         if NetworkNamespace.exists(request.name) { throw PlanningError.namespaceExists(request.name) }
@@ -32,6 +32,16 @@ extension Session {
             }
             targets.append(AttachTarget(network: network, usedAddresses: try store.usedAddresses(network: network.id)))
         }
+        var request = request
+        if !publish.isEmpty {
+            // The network carrying the default route is the one ports forward to; its
+            // host_binding_ipv4 is the default host address.
+            guard let published = targets.first(where: { !$0.network.isInternal })?.network else {
+                if let first = targets.first { throw PortError.internalNetwork(first.network.name) }
+                throw PortError.noNetworkToPublishOn(request.name)
+            }
+            request.ports = try resolvePorts(publish, defaultHostIP: published.options.hostBindingIPv4)
+        }
         let (record, created) = try ContainerPlanner.create(request, id: .random(), created: Clock.rfc3339Now(), mode: mode,
                                                          targets: targets, hostResolver: hostResolver(),
                                                          makeID: { .random() })
@@ -55,10 +65,47 @@ extension Session {
     }
 
     func removalPlan(for record: ContainerRecord, killProcesses: Bool) throws -> Plan {
-        var plan = ContainerPlanner.remove(record, killProcesses: killProcesses)
+        let publishedBridge = try record.publishedNetwork.flatMap { try store.network(id: $0) }?.bridgeName
+        var plan = ContainerPlanner.remove(record, killProcesses: killProcesses, publishedBridge: publishedBridge)
         let bookkeeping = plan.steps.firstIndex(where: \.isBookkeeping) ?? plan.steps.endIndex
         plan.steps.insert(contentsOf: try defaultBridgeDeactivation(leaving: [record]), at: bookkeeping)
         return plan
+    }
+
+    /// Concrete host ports for `-p` specs: fixed ones must be free, random ones are chosen free
+    /// from the kernel's ephemeral range. Free means no bridgectl container publishes it and no
+    /// host process listens on it.
+    func resolvePorts(_ specs: [PublishSpec], defaultHostIP: IPv4Address) throws -> [PortBinding] {
+        let listeners = ListeningSockets.read()
+        let ephemeral = ephemeralPortRange()
+        var claimsCache: [String: [IPv4Address: ObjectID]] = [:]
+        return try PortAllocator.resolve(
+            specs, defaultHostIP: defaultHostIP, ephemeralRange: ephemeral,
+            randomStart: { UInt16.random(in: $0) },
+            owner: { binding in
+                let key = "\(binding.transport.rawValue)-\(binding.hostPort)"
+                let claims = claimsCache[key] ?? ((try? self.store.portClaims(transport: binding.transport, port: binding.hostPort)) ?? [:])
+                claimsCache[key] = claims
+                for (ip, holder) in claims
+                where binding.collides(with: PortBinding(hostIP: ip, hostPort: binding.hostPort, containerPort: 0, transport: binding.transport)) {
+                    let name = (try? self.store.container(id: holder))?.name ?? holder.short
+                    return "container '\(name)'"
+                }
+                let hostSocket = listeners.first { socket in
+                    socket.transport == binding.transport.rawValue && socket.port == binding.hostPort
+                        && (socket.address == 0 || binding.hostIP == .any || socket.address == binding.hostIP.value)
+                }
+                return hostSocket.map { _ in "a host process" }
+            })
+    }
+
+    /// net.ipv4.ip_local_port_range, or Docker's fallback when unreadable.
+    func ephemeralPortRange() -> ClosedRange<UInt16> {
+        if let text = try? Sysctl.read("net.ipv4.ip_local_port_range") {
+            let bounds = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { UInt16($0) }
+            if bounds.count == 2, bounds[0] <= bounds[1] { return bounds[0]...bounds[1] }
+        }
+        return 49153...65535
     }
 
     /// Containers with no process running inside (Docker prunes stopped containers).

@@ -6,8 +6,11 @@ extension Session {
     public func createNetwork(_ request: NetworkCreateRequest, dryRun: Bool) throws -> (NetworkRecord, Plan) {
         let hostLinks = Set(try kernel.hostSocket().linkNames())
         let claims = request.subnet == nil ? try hostClaims() : []
-        let (record, plan) = try NetworkPlanner.create(request, id: .random(), created: Clock.rfc3339Now(),
-                                                       existing: try networks(), hostClaims: claims, hostLinks: hostLinks)
+        let id = ObjectID.random()
+        let placeholder = NetworkRecord(id: id, name: request.name, kind: .user, created: "", bridgeName: "")
+        let (record, plan) = try NetworkPlanner.create(request, id: id, created: Clock.rfc3339Now(),
+                                                       existing: try networks(), hostClaims: claims, hostLinks: hostLinks,
+                                                       firewall: try firewallContext(excluding: placeholder))
         try run(plan, dryRun: dryRun)
         return (record, plan)
     }
@@ -15,7 +18,8 @@ extension Session {
     public func removeNetwork(_ reference: String, dryRun: Bool) throws -> (NetworkRecord, Plan) {
         let record = try network(reference)
         let attached = try containers(on: record).map(\.name)
-        let plan = try NetworkPlanner.remove(record, attachedContainers: attached)
+        let plan = try NetworkPlanner.remove(record, attachedContainers: attached,
+                                             firewall: try firewallContext(excluding: record))
         try run(plan, dryRun: dryRun)
         return (record, plan)
     }
@@ -66,7 +70,8 @@ extension Session {
     func defaultBridgeActivation(_ network: NetworkRecord) throws -> (NetworkRecord, [Step]) {
         if network.subnet != nil, try hostLinkExists(network.bridgeName) { return (network, []) }
         let others = try networks().filter { $0.id != network.id }
-        return try NetworkPlanner.activateDefaultBridge(network, otherNetworks: others, hostClaims: try hostClaims())
+        return try NetworkPlanner.activateDefaultBridge(network, otherNetworks: others, hostClaims: try hostClaims(),
+                                                        firewall: try firewallContext(excluding: network))
     }
 
     /// ...and removed with the last container that leaves it.
@@ -76,6 +81,7 @@ extension Session {
         let leaving = Set(containers.compactMap { $0.endpoint(on: bridgeID)?.address })
         guard !leaving.isEmpty, let bridge = try store.network(id: bridgeID) else { return [] }
         let remaining = try store.usedAddresses(network: bridge.id).subtracting(leaving)
-        return remaining.isEmpty ? [.deleteLink(name: bridge.bridgeName, namespace: nil)] : []
+        guard remaining.isEmpty else { return [] }
+        return NetworkPlanner.deactivationSteps(for: bridge, firewall: try firewallContext(excluding: bridge))
     }
 }

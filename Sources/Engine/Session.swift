@@ -38,7 +38,7 @@ public final class Session {
             try applier.apply(try removalPlan(for: record, killProcesses: true))
         case ("network", 1):
             guard let record = try store.network(id: ids[0]) else { return }
-            try applier.apply(try NetworkPlanner.remove(record, attachedContainers: []))
+            try applier.apply(try NetworkPlanner.remove(record, attachedContainers: [], firewall: try firewallContext(excluding: record)))
         case ("disconnect", 2):
             guard let container = try store.container(id: ids[0]), let network = try store.network(id: ids[1]),
                   container.endpoint(on: network.id) != nil else { return }
@@ -137,6 +137,21 @@ public final class Session {
             claims.append(SubnetClaim(subnet: destination, owner: "host route \(destination)\(link.map { " dev \($0)" } ?? "")"))
         }
         return claims
+    }
+
+    /// The ruleset and sysctls as they are, for plans that add or remove a network's rules.
+    func firewallContext(excluding network: NetworkRecord) throws -> FirewallContext {
+        let save = try Subprocess.run(["iptables-save"])
+        guard save.status == 0 else { throw FirewallError(stderr: save.errors) }
+        var others = false
+        for other in try networks() where other.id != network.id && other.isBridged {
+            if other.kind == .user { others = true; break }
+            if try hostLinkExists(other.bridgeName) { others = true; break }
+        }
+        return FirewallContext(observed: FirewallObservation(iptablesSave: save.output),
+                               ipForward: try? Sysctl.read("net.ipv4.ip_forward"),
+                               bridgeNetfilter: try? Sysctl.read("net.bridge.bridge-nf-call-iptables"),
+                               otherActiveNetworks: others)
     }
 
     func hostLinkExists(_ name: String) throws -> Bool {

@@ -58,6 +58,17 @@ public enum Files {
         try writeAtomically(path, contents: Array(text.utf8))
     }
 
+    /// Writes into an existing file (sysfs and procfs attributes cannot be replaced by rename).
+    public static func writeAtomicallyInPlace(_ path: String, text: String) throws {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError("open \(path)") }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw SystemError("write \(path)")
+        }
+    }
+
     /// Removes a file; a missing file is not an error (removal is idempotent).
     public static func remove(_ path: String) throws {
         if unlink(path) != 0 && errno != ENOENT { throw SystemError("remove \(path)") }

@@ -9,11 +9,14 @@ public struct ContainerCreateRequest: Sendable {
     public var dns: [IPv4Address]
     public var dnsSearch: [String]
     public var extraHosts: [ExtraHost]
+    /// Already resolved to concrete host ports (see PortAllocator).
+    public var ports: [PortBinding]
 
     public init(name: String, requestedIP: IPv4Address? = nil, aliases: [String] = [], hostname: String? = nil,
-                dns: [IPv4Address] = [], dnsSearch: [String] = [], extraHosts: [ExtraHost] = []) {
+                dns: [IPv4Address] = [], dnsSearch: [String] = [], extraHosts: [ExtraHost] = [],
+                ports: [PortBinding] = []) {
         self.name = name; self.requestedIP = requestedIP; self.aliases = aliases; self.hostname = hostname
-        self.dns = dns; self.dnsSearch = dnsSearch; self.extraHosts = extraHosts
+        self.dns = dns; self.dnsSearch = dnsSearch; self.extraHosts = extraHosts; self.ports = ports
     }
 }
 
@@ -66,8 +69,22 @@ public enum ContainerPlanner {
         if mode != .host {
             steps.append(.setLinkUp(link: "lo", namespace: name))
         }
-        if let route = defaultRouteEndpoint(record, networks: targets.map(\.network)) {
+        let route = defaultRouteEndpoint(record, networks: targets.map(\.network))
+        if let route {
             steps.append(.addDefaultRoute(via: route.gateway, link: route.interfaceName, namespace: name))
+        }
+        if !request.ports.isEmpty {
+            // Ports forward to the address on the network that carries the default route.
+            guard mode == .bridged, let first = targets.first else { throw PortError.noNetworkToPublishOn(name) }
+            guard let route, let network = targets.first(where: { $0.network.id == route.networkID })?.network else {
+                throw PortError.internalNetwork(first.network.name)
+            }
+            record.ports = request.ports
+            record.publishedNetwork = network.id
+            steps.append(.setHairpin(link: route.hostInterfaceName))
+            steps.append(.applyRules(RuleBatch(FirewallPlanner.publishRules(
+                container: name, address: route.address, bridge: network.bridgeName, bindings: request.ports))))
+            claims += request.ports.map { .claimPort($0, container: id) }
         }
         if mode != .host {
             steps += etcFileSteps(record, hostResolver: hostResolver)
@@ -115,7 +132,16 @@ public enum ContainerPlanner {
         }
         var updated = container
         updated.endpoints.removeAll { $0.networkID == network.id }
-        var steps: [Step] = [.deleteLink(name: endpoint.hostInterfaceName, namespace: nil)]
+        var steps: [Step] = []
+        var releases: [Step] = []
+        if container.publishedNetwork == network.id {
+            // Its published ports pointed at this network: they go with it.
+            steps += unpublishSteps(container, bridge: network.bridgeName)
+            releases = container.ports.map { .releasePort($0, container: container.id) }
+            updated.ports = []
+            updated.publishedNetwork = nil
+        }
+        steps.append(.deleteLink(name: endpoint.hostInterfaceName, namespace: nil))
         let before = defaultRouteEndpoint(container, networks: Array(networks.values))
         if before?.networkID == network.id,
            let next = defaultRouteEndpoint(updated, networks: Array(networks.values)) {
@@ -123,6 +149,7 @@ public enum ContainerPlanner {
         }
         steps.append(hostsFileStep(updated, previous: container))
         steps.append(.releaseAddress(endpoint.address, network: network.id, container: container.id))
+        steps += releases
         steps.append(.putContainer(updated, previous: container))
         return (updated, Plan(summary: "disconnect \(container.name) from \(network.name)", steps: steps,
                               onInterruption: .rollForward, redoIntent: "disconnect-\(container.id.hex)-\(network.id.hex)"))
@@ -131,9 +158,11 @@ public enum ContainerPlanner {
     /// Removing the namespace is enough for the kernel to destroy the container's veths (their
     /// host ends leave the bridges with them): deleting each veth first would cost 16-32 ms of
     /// RCU wait per device for nothing.
-    public static func remove(_ container: ContainerRecord, killProcesses: Bool) -> Plan {
+    /// `publishedBridge`: the bridge of the network its ports forward to, if it publishes any.
+    public static func remove(_ container: ContainerRecord, killProcesses: Bool, publishedBridge: String? = nil) -> Plan {
         let name = container.name
         var steps: [Step] = []
+        if let publishedBridge { steps += unpublishSteps(container, bridge: publishedBridge) }
         if killProcesses && container.mode != .host { steps.append(.killProcesses(namespace: name)) }
         steps.append(.deleteNamespace(name: name))
         if container.mode != .host {
@@ -145,12 +174,22 @@ public enum ContainerPlanner {
         for endpoint in container.endpoints {
             steps.append(.releaseAddress(endpoint.address, network: endpoint.networkID, container: container.id))
         }
+        steps += container.ports.map { .releasePort($0, container: container.id) }
         steps.append(.removeContainer(container))
         return Plan(summary: "remove container \(name)", steps: steps, onInterruption: .rollForward,
                     redoIntent: "container-\(container.id.hex)")
     }
 
     // MARK: - Pieces
+
+    /// Deletes exactly the rules `create` added for the container's published ports.
+    static func unpublishSteps(_ container: ContainerRecord, bridge: String) -> [Step] {
+        guard let network = container.publishedNetwork, let endpoint = container.endpoint(on: network),
+              !container.ports.isEmpty else { return [] }
+        let rules = FirewallPlanner.publishRules(container: container.name, address: endpoint.address, bridge: bridge,
+                                                 bindings: container.ports)
+        return [.applyRules(RuleBatch(rules).inverse)]
+    }
 
     static func makeEndpoint(container: ContainerRecord, network: NetworkRecord, used: Set<IPv4Address>,
                              requestedIP: IPv4Address?, aliases: [String], endpointID: ObjectID) throws -> Endpoint {

@@ -22,6 +22,22 @@ public struct NetworkCreateRequest: Sendable {
     }
 }
 
+/// What the firewall looks like now, for plans that add or remove a network's rules.
+public struct FirewallContext: Sendable {
+    public var observed: FirewallObservation
+    /// net.ipv4.ip_forward in the host namespace.
+    public var ipForward: String?
+    /// net.bridge.bridge-nf-call-iptables; nil when the kernel has no br_netfilter.
+    public var bridgeNetfilter: String?
+    /// Whether another bridged network keeps the shared chains in use.
+    public var otherActiveNetworks: Bool
+
+    public init(observed: FirewallObservation, ipForward: String?, bridgeNetfilter: String?, otherActiveNetworks: Bool) {
+        self.observed = observed; self.ipForward = ipForward; self.bridgeNetfilter = bridgeNetfilter
+        self.otherActiveNetworks = otherActiveNetworks
+    }
+}
+
 /// Plans for networks: data in, data out, no kernel access.
 public enum NetworkPlanner {
     public static let defaultBridgeName = "bridgectl0"
@@ -42,7 +58,7 @@ public enum NetworkPlanner {
 
     public static func create(_ request: NetworkCreateRequest, id: ObjectID, created: String,
                               existing: [NetworkRecord], hostClaims: [SubnetClaim],
-                              hostLinks: Set<String>) throws -> (NetworkRecord, Plan) {
+                              hostLinks: Set<String>, firewall: FirewallContext) throws -> (NetworkRecord, Plan) {
         try Names.validateObjectName(request.name, kind: "network")
         guard request.driver == "bridge" else { throw PlanningError.unsupportedDriver(request.driver) }
         guard !request.ipv6 else { throw PlanningError.ipv6Unsupported }
@@ -81,7 +97,7 @@ public enum NetworkPlanner {
             auxAddresses: addressing.auxAddresses, isInternal: request.isInternal, options: options,
             rawOptions: rawOptions, labels: request.labels, ipamNotes: notes)
         let plan = Plan(summary: "create network \(request.name)",
-                        steps: bridgeSteps(for: record) + [.putNetwork(record, previous: nil)],
+                        steps: try activationSteps(for: record, firewall: firewall) + [.putNetwork(record, previous: nil)],
                         onInterruption: .rollBack)
         return (record, plan)
     }
@@ -101,6 +117,28 @@ public enum NetworkPlanner {
         return steps
     }
 
+    /// Everything a network needs in the host: its bridge, then its sysctls and rules.
+    public static func activationSteps(for record: NetworkRecord, firewall: FirewallContext) throws -> [Step] {
+        var steps = bridgeSteps(for: record)
+        for (key, value) in FirewallPlanner.sysctls(for: record) where !(key == "net.ipv4.ip_forward" && firewall.ipForward == "1") {
+            steps.append(.setSysctl(key: key, value: value))
+        }
+        if !record.options.enableICC {
+            // Traffic between two ports of one bridge never reaches iptables without br_netfilter.
+            guard let current = firewall.bridgeNetfilter else { throw PlanningError.noBridgeNetfilter(record.name) }
+            if current != "1" { steps.append(.setSysctl(key: "net.bridge.bridge-nf-call-iptables", value: "1")) }
+        }
+        steps.append(.applyRules(RuleBatch(FirewallPlanner.baseSetup(observed: firewall.observed) + FirewallPlanner.networkRules(record))))
+        return steps
+    }
+
+    /// Takes a network's rules (and, after the last network, the shared chains) and bridge away.
+    public static func deactivationSteps(for record: NetworkRecord, firewall: FirewallContext) -> [Step] {
+        var ops = FirewallPlanner.networkRules(record).reversed().compactMap(\.inverse)
+        if !firewall.otherActiveNetworks { ops += FirewallPlanner.baseTeardown(observed: firewall.observed) }
+        return [.applyRules(RuleBatch(ops)), .deleteLink(name: record.bridgeName, namespace: nil)]
+    }
+
     /// 02:42 + the gateway's address, like the containers' scheme; no container ever holds the
     /// gateway address, so the two never collide. Without a gateway, 02:42 + the ID's first bytes.
     public static func bridgeMAC(for record: NetworkRecord) -> MACAddress {
@@ -115,7 +153,7 @@ public enum NetworkPlanner {
     /// Brings up the default bridge on first use; its subnet is fixed the first time (172.17.0.0/16
     /// unless the host already uses it) and kept from then on.
     public static func activateDefaultBridge(_ record: NetworkRecord, otherNetworks: [NetworkRecord],
-                                             hostClaims: [SubnetClaim]) throws -> (NetworkRecord, [Step]) {
+                                             hostClaims: [SubnetClaim], firewall: FirewallContext) throws -> (NetworkRecord, [Step]) {
         var updated = record
         var steps: [Step] = []
         if record.subnet == nil {
@@ -132,16 +170,16 @@ public enum NetworkPlanner {
             updated.gateway = IPv4Address(subnet.hostRange.lowerBound)
             steps.append(.putNetwork(updated, previous: record))
         }
-        return (updated, bridgeSteps(for: updated) + steps)
+        return (updated, try activationSteps(for: updated, firewall: firewall) + steps)
     }
 
-    public static func remove(_ record: NetworkRecord, attachedContainers: [String]) throws -> Plan {
+    public static func remove(_ record: NetworkRecord, attachedContainers: [String], firewall: FirewallContext) throws -> Plan {
         guard record.kind == .user else { throw PlanningError.builtinNetwork(record.name, action: "removed") }
         guard attachedContainers.isEmpty else {
             throw PlanningError.networkInUse(record.name, containers: attachedContainers)
         }
         return Plan(summary: "remove network \(record.name)",
-                    steps: [.deleteLink(name: record.bridgeName, namespace: nil), .removeNetwork(record)],
+                    steps: deactivationSteps(for: record, firewall: firewall) + [.removeNetwork(record)],
                     onInterruption: .rollForward, redoIntent: "network-\(record.id.hex)")
     }
 }

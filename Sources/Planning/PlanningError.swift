@@ -17,6 +17,7 @@ public enum PlanningError: UserFacingError, Equatable {
     case aliasNeedsUserNetwork
     case containerRunning(String, processes: Int)
     case tooManyInterfaces(String)
+    case noBridgeNetfilter(String)
 
     public var message: String {
         switch self {
@@ -37,6 +38,8 @@ public enum PlanningError: UserFacingError, Equatable {
         case .containerRunning(let name, let processes):
             return "container '\(name)' has \(processes) running process(es): stop them or use 'rm -f'"
         case .tooManyInterfaces(let name): return "container '\(name)' has no free interface name left"
+        case .noBridgeNetfilter(let name):
+            return "network '\(name)': enable_icc=false needs br_netfilter (net.bridge.bridge-nf-call-iptables), which this kernel lacks: run 'modprobe br_netfilter'"
         }
     }
 }

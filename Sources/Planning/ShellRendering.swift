@@ -40,7 +40,14 @@ extension Step {
             return ["printf \(Self.shellQuote(Self.printfFormat(contents))) > \(path)"]
         case .removeFile(let path, _):
             return ["rm -f \(path)"]
-        case .putNetwork, .removeNetwork, .putContainer, .removeContainer, .claimAddress, .releaseAddress:
+        case .applyRules(let batch):
+            return batch.commands
+        case .setSysctl(let key, let value):
+            return ["sysctl -w \(key)=\(value)"]
+        case .setHairpin(let link):
+            return ["ip link set \(link) type bridge_slave hairpin on"]
+        case .putNetwork, .removeNetwork, .putContainer, .removeContainer, .claimAddress, .releaseAddress,
+             .claimPort, .releasePort:
             return []
         }
     }

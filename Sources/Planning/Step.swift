@@ -23,6 +23,13 @@ public enum Step: Codable, Equatable, Sendable {
     case deleteNamespace(name: String)
     case killProcesses(namespace: String)
 
+    // Firewall and kernel parameters.
+    case applyRules(RuleBatch)
+    /// Host-namespace sysctl; never undone (as with Docker, forwarding stays on once needed).
+    case setSysctl(key: String, value: String)
+    /// Lets a container reach its own published port through the host (hairpin NAT).
+    case setHairpin(link: String)
+
     // Files under /etc/netns.
     case createDirectory(path: String)
     case removeDirectory(path: String)
@@ -36,6 +43,8 @@ public enum Step: Codable, Equatable, Sendable {
     case removeContainer(ContainerRecord)
     case claimAddress(IPv4Address, network: ObjectID, container: ObjectID)
     case releaseAddress(IPv4Address, network: ObjectID, container: ObjectID)
+    case claimPort(PortBinding, container: ObjectID)
+    case releasePort(PortBinding, container: ObjectID)
 
     /// The step that takes this one back, or nil when nothing needs undoing (an address goes
     /// with its link; a removal cannot be taken back and is rolled forward instead).
@@ -58,8 +67,14 @@ public enum Step: Codable, Equatable, Sendable {
             return .removeContainer(record)
         case .claimAddress(let ip, let network, let container):
             return .releaseAddress(ip, network: network, container: container)
+        case .claimPort(let binding, let container):
+            return .releasePort(binding, container: container)
+        case .applyRules(let batch):
+            let inverse = batch.inverse
+            return inverse.isEmpty ? nil : .applyRules(inverse)
         case .disableIPv6, .addAddress, .setLinkUp, .addDefaultRoute, .deleteLink, .deleteNamespace,
-             .killProcesses, .removeDirectory, .removeNetwork, .removeContainer, .releaseAddress:
+             .killProcesses, .removeDirectory, .removeNetwork, .removeContainer, .releaseAddress,
+             .setSysctl, .setHairpin, .releasePort:
             return nil
         }
     }
@@ -67,7 +82,8 @@ public enum Step: Codable, Equatable, Sendable {
     /// True for state-store steps, which have no shell equivalent.
     public var isBookkeeping: Bool {
         switch self {
-        case .putNetwork, .removeNetwork, .putContainer, .removeContainer, .claimAddress, .releaseAddress: return true
+        case .putNetwork, .removeNetwork, .putContainer, .removeContainer, .claimAddress, .releaseAddress,
+             .claimPort, .releasePort: return true
         default: return false
         }
     }

@@ -10,6 +10,7 @@ import HostSystem
 ///     ROOT/containers/<id>.json          ContainerRecord
 ///     ROOT/names/<container name>        the container's ID (name index)
 ///     ROOT/addresses/<network id>/<ip>   the container ID holding that address
+///     ROOT/ports/<proto>-<port>/<ip>     the container ID publishing that host port
 ///     ROOT/builtin-networks              IDs of bridge, host and none
 ///     ROOT/journal/<op>.json             a creation being applied (left behind only by a crash)
 ///     ROOT/journal/redo-<what>           a removal being applied (likewise)
@@ -136,6 +137,35 @@ public final class StateStore {
             if let ip = IPv4Address(utf8: name) { used.insert(ip) }
         }
         return used
+    }
+
+    // MARK: Port claims
+
+    private func portDirectory(_ binding: PortBinding) -> String {
+        "\(root)/ports/\(binding.transport.rawValue)-\(binding.hostPort)"
+    }
+
+    public func claimPort(_ binding: PortBinding, container: ObjectID) throws {
+        try Files.createDirectory(portDirectory(binding))
+        try Files.writeAtomically("\(portDirectory(binding))/\(binding.hostIP)", text: container.hex)
+    }
+
+    public func releasePort(_ binding: PortBinding, container: ObjectID) throws {
+        let path = "\(portDirectory(binding))/\(binding.hostIP)"
+        guard let holder = try Files.read(path), holder == container.hex else { return }
+        try Files.remove(path)
+        try? Files.removeDirectory(portDirectory(binding))
+    }
+
+    /// Containers holding the same protocol and host port, by host address: one small directory.
+    public func portClaims(transport: TransportProtocol, port: UInt16) throws -> [IPv4Address: ObjectID] {
+        let directory = "\(root)/ports/\(transport.rawValue)-\(port)"
+        var claims: [IPv4Address: ObjectID] = [:]
+        for entry in try Files.list(directory) {
+            guard let ip = IPv4Address(entry), let text = try Files.read("\(directory)/\(entry)"), let id = ObjectID(text) else { continue }
+            claims[ip] = id
+        }
+        return claims
     }
 
     // MARK: Built-in networks

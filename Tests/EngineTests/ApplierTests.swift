@@ -35,7 +35,20 @@ final class FakeKernel: StepExecutor {
         case .removeContainer(let record): world = world.filter { !$0.hasPrefix("container \(record.id.short)") }
         case .claimAddress(let ip, let network, let container): world.insert("claim \(network.short) \(ip) \(container.short)")
         case .releaseAddress(let ip, let network, let container): world.remove("claim \(network.short) \(ip) \(container.short)")
-        case .disableIPv6, .addAddress, .setLinkUp, .addDefaultRoute, .killProcesses: break
+        case .applyRules(let batch):
+            for op in batch.ops {
+                switch op {
+                case .append(let table, let chain, let spec), .insert(let table, let chain, _, let spec):
+                    world.insert("rule \(table) \(chain) \(spec)")
+                case .delete(let table, let chain, let spec): world.remove("rule \(table) \(chain) \(spec)")
+                case .createChain(let table, let chain): world.insert("chain \(table) \(chain)")
+                case .deleteChain(let table, let chain): world.remove("chain \(table) \(chain)")
+                case .flushChain(let table, let chain): world = world.filter { !$0.hasPrefix("rule \(table) \(chain) ") }
+                }
+            }
+        case .claimPort(let binding, let container): world.insert("port \(binding) \(container.short)")
+        case .releasePort(let binding, let container): world.remove("port \(binding) \(container.short)")
+        case .disableIPv6, .addAddress, .setLinkUp, .addDefaultRoute, .killProcesses, .setSysctl, .setHairpin: break
         }
     }
 
@@ -58,8 +71,9 @@ func containerCreatePlan() throws -> Plan {
     let network = NetworkRecord(id: .random(), name: "app", kind: .user, created: "t", bridgeName: "br-app",
                                 subnet: try IPv4Network(parsing: "172.18.0.0/16"), gateway: IPv4Address("172.18.0.1"))
     let bridge = NetworkPlanner.bridgeSteps(for: network)
+    let ports = [PortBinding(hostIP: .any, hostPort: 8080, containerPort: 80, transport: .tcp)]
     let (_, plan) = try ContainerPlanner.create(
-        ContainerCreateRequest(name: "c1"), id: .random(), created: "t", mode: .bridged,
+        ContainerCreateRequest(name: "c1", ports: ports), id: .random(), created: "t", mode: .bridged,
         targets: [AttachTarget(network: network, usedAddresses: [])],
         hostResolver: EtcFiles.ResolverConfig(parsing: "nameserver 10.0.0.53\n"), makeID: { .random() })
     var combined = plan

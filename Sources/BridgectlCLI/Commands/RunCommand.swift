@@ -29,10 +29,11 @@ struct RunCommand: ParsableCommand {
         _ = try Parse.keyValues(env, flag: "--env")
         let containerName = name ?? "bridgectl-" + String(ObjectID.random().short.prefix(8))
         let request = try flags.request(name: containerName)
+        let publish = try flags.publishSpecs()
         let record: ContainerRecord
         do {
             let session = try global.session(mutating: true)
-            record = try session.createContainer(request, networks: flags.networks, dryRun: false).0
+            record = try session.createContainer(request, networks: flags.networks, publish: publish, dryRun: false).0
             let pid = try session.spawn(in: record, arguments: arguments, environment: currentEnvironment() + env,
                                         detached: detach, logPath: nil)
             if detach {

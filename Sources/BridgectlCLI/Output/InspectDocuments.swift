@@ -57,6 +57,19 @@ enum InspectDocuments {
         ])
     }
 
+    /// Docker's shape: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}.
+    static func ports(_ bindings: [PortBinding]) -> JSONValue {
+        var keys: [String] = []
+        var grouped: [String: [JSONValue]] = [:]
+        for binding in bindings {
+            let key = "\(binding.containerPort)/\(binding.transport.rawValue)"
+            if grouped[key] == nil { keys.append(key) }
+            grouped[key, default: []].append(.object(["HostIp": .string(binding.hostIP.description),
+                                                      "HostPort": .string(String(binding.hostPort))]))
+        }
+        return .object(keys.map { ($0, .array(grouped[$0]!)) })
+    }
+
     static func container(_ container: ContainerRecord, networks: [ObjectID: NetworkRecord], pids: [Int32]) -> JSONValue {
         var attached: [(String, JSONValue)] = []
         for endpoint in container.endpoints {
@@ -118,7 +131,7 @@ enum InspectDocuments {
             "HostsPath": .string(container.mode == .host ? "/etc/hosts" : "/etc/netns/\(container.name)/hosts"),
             "NetworkSettings": .object([
                 "SandboxKey": .string("/run/netns/\(container.name)"),
-                "Ports": .object([]),
+                "Ports": ports(container.ports),
                 "Networks": .object(attached),
             ]),
         ])

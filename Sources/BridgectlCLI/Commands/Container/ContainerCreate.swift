@@ -13,8 +13,10 @@ struct ContainerCreate: ParsableCommand {
 
     func run() throws {
         let request = try flags.request(name: name)
+        let publish = try flags.publishSpecs()
         let session = try global.session(mutating: !mutation.dryRun)
-        let (record, plan) = try session.createContainer(request, networks: flags.networks, dryRun: mutation.dryRun)
+        let (record, plan) = try session.createContainer(request, networks: flags.networks, publish: publish,
+                                                         dryRun: mutation.dryRun)
         if mutation.dryRun { printLines(plan.shellCommands) } else { print(record.id.hex) }
     }
 }

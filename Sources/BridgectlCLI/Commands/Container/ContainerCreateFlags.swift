@@ -18,6 +18,12 @@ struct ContainerCreateFlags: ParsableArguments {
     var dnsSearch: [String] = []
     @Option(help: ArgumentHelp("Extra /etc/hosts entry (repeatable).", valueName: "name:ip|name:host-gateway"))
     var addHost: [String] = []
+    @Option(name: [.customShort("p"), .long], help: ArgumentHelp("Publish a port: [HOSTIP:][HOSTPORT:]CPORT[/tcp|udp], ranges allowed.", valueName: "spec"))
+    var publish: [String] = []
+
+    func publishSpecs() throws -> [PublishSpec] {
+        try publish.map { text throws(ModelError) in try PublishSpec(parsing: text) }
+    }
 
     func request(name: String) throws -> ContainerCreateRequest {
         ContainerCreateRequest(

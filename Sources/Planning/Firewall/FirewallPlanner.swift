@@ -1,0 +1,173 @@
+import BridgeModel
+
+/// bridgectl's iptables rules, planned as data. Layout (filter table):
+///
+///     FORWARD -> BRIDGECTL-USER        (first; the user's chain, never flushed by bridgectl)
+///             -> BRIDGECTL-FORWARD
+///                  -> BRIDGECTL-CT          replies to connections already allowed, per network
+///                  -> BRIDGECTL-PORTS       DNATed traffic to published ports, per container
+///                  -> BRIDGECTL-ISOLATION-1 / -2   no traffic between two bridgectl networks
+///                  per network: ICC accept|drop, outbound accept, everything else in: drop
+///
+/// nat table: PREROUTING -> BRIDGECTL-DNAT; OUTPUT -> BRIDGECTL-DNAT-OUTPUT (loopback-only
+/// bindings, then BRIDGECTL-DNAT); POSTROUTING -> BRIDGECTL-POSTROUTING (masquerade, hairpin).
+///
+/// Per-network and per-container rules are appended and deleted one by one, so a command's
+/// cost never depends on how many rules exist.
+public enum FirewallPlanner {
+    public static let userChain = "BRIDGECTL-USER"
+    public static let forwardChain = "BRIDGECTL-FORWARD"
+    public static let conntrackChain = "BRIDGECTL-CT"
+    public static let portsChain = "BRIDGECTL-PORTS"
+    public static let isolation1 = "BRIDGECTL-ISOLATION-1"
+    public static let isolation2 = "BRIDGECTL-ISOLATION-2"
+    public static let dnatChain = "BRIDGECTL-DNAT"
+    public static let dnatOutputChain = "BRIDGECTL-DNAT-OUTPUT"
+    public static let postroutingChain = "BRIDGECTL-POSTROUTING"
+
+    static let filterChains = [forwardChain, conntrackChain, portsChain, isolation1, isolation2]
+    static let natChains = [dnatChain, dnatOutputChain, postroutingChain]
+
+    /// The jumps from built-in chains, in the order they are installed.
+    static let userJump = "\(RuleText.comment("user rules first")) -j \(userChain)"
+    static let forwardJump = "\(RuleText.comment("forwarding for bridgectl networks")) -j \(forwardChain)"
+    static let preroutingJump = "-m addrtype --dst-type LOCAL \(RuleText.comment("published ports")) -j \(dnatChain)"
+    static let outputJump = "-m addrtype --dst-type LOCAL \(RuleText.comment("published ports from this host")) -j \(dnatOutputChain)"
+    static let postroutingJump = "\(RuleText.comment("masquerade and hairpin")) -j \(postroutingChain)"
+
+    /// Chains and jumps shared by all networks, for whatever of them is missing.
+    public static func baseSetup(observed: FirewallObservation) -> [RuleOp] {
+        var ops: [RuleOp] = []
+        for chain in filterChains where !observed.hasChain("filter", chain) {
+            ops.append(.createChain(table: "filter", chain: chain))
+        }
+        for chain in natChains where !observed.hasChain("nat", chain) {
+            ops.append(.createChain(table: "nat", chain: chain))
+        }
+        let freshFilter = !observed.hasChain("filter", forwardChain)
+        if freshFilter {
+            ops.append(.append(table: "filter", chain: forwardChain, spec: "\(RuleText.comment("replies")) -j \(conntrackChain)"))
+            ops.append(.append(table: "filter", chain: forwardChain, spec: "\(RuleText.comment("published ports")) -j \(portsChain)"))
+            ops.append(.append(table: "filter", chain: forwardChain, spec: "\(RuleText.comment("isolation between networks")) -j \(isolation1)"))
+        }
+        if !observed.hasChain("nat", dnatOutputChain) {
+            ops.append(.append(table: "nat", chain: dnatOutputChain, spec: "\(RuleText.comment("all-address bindings")) -j \(dnatChain)"))
+        }
+        // Both jumps go to the top of FORWARD, the user's first: user rules always win.
+        if !observed.hasJump("filter", from: "FORWARD", to: forwardChain) {
+            let userJumpIndex = observed.forwardRules.firstIndex { $0.hasSuffix("-j \(userChain)") }
+            ops.append(.insert(table: "filter", chain: "FORWARD", position: userJumpIndex.map { $0 + 2 } ?? 1, spec: forwardJump))
+        }
+        if !observed.hasChain("filter", userChain) {
+            ops.append(.createChain(table: "filter", chain: userChain))
+        }
+        if !observed.hasJump("filter", from: "FORWARD", to: userChain) {
+            ops.append(.insert(table: "filter", chain: "FORWARD", position: 1, spec: userJump))
+        }
+        if !observed.hasJump("nat", from: "PREROUTING", to: dnatChain) {
+            ops.append(.append(table: "nat", chain: "PREROUTING", spec: preroutingJump))
+        }
+        if !observed.hasJump("nat", from: "OUTPUT", to: dnatOutputChain) {
+            ops.append(.append(table: "nat", chain: "OUTPUT", spec: outputJump))
+        }
+        if !observed.hasJump("nat", from: "POSTROUTING", to: postroutingChain) {
+            ops.append(.append(table: "nat", chain: "POSTROUTING", spec: postroutingJump))
+        }
+        return ops
+    }
+
+    /// Removes the shared chains and jumps once no network needs them. BRIDGECTL-USER goes too,
+    /// unless the user put rules in it: those are theirs, so chain and jump stay.
+    public static func baseTeardown(observed: FirewallObservation) -> [RuleOp] {
+        var ops: [RuleOp] = []
+        if observed.hasJump("filter", from: "FORWARD", to: forwardChain) {
+            ops.append(.delete(table: "filter", chain: "FORWARD", spec: forwardJump))
+        }
+        if observed.userRuleCount == 0 && observed.hasChain("filter", userChain) {
+            if observed.hasJump("filter", from: "FORWARD", to: userChain) {
+                ops.append(.delete(table: "filter", chain: "FORWARD", spec: userJump))
+            }
+            ops.append(.deleteChain(table: "filter", chain: userChain))
+        }
+        for (chain, jump) in [("PREROUTING", preroutingJump), ("OUTPUT", outputJump), ("POSTROUTING", postroutingJump)] {
+            let target = chain == "PREROUTING" ? dnatChain : chain == "OUTPUT" ? dnatOutputChain : postroutingChain
+            if observed.hasJump("nat", from: chain, to: target) { ops.append(.delete(table: "nat", chain: chain, spec: jump)) }
+        }
+        for chain in filterChains where observed.hasChain("filter", chain) {
+            ops.append(.flushChain(table: "filter", chain: chain))
+        }
+        for chain in natChains where observed.hasChain("nat", chain) {
+            ops.append(.flushChain(table: "nat", chain: chain))
+        }
+        for chain in filterChains where observed.hasChain("filter", chain) {
+            ops.append(.deleteChain(table: "filter", chain: chain))
+        }
+        for chain in natChains where observed.hasChain("nat", chain) {
+            ops.append(.deleteChain(table: "nat", chain: chain))
+        }
+        return ops
+    }
+
+    /// One network's rules; removing the network deletes exactly these.
+    public static func networkRules(_ network: NetworkRecord) -> [RuleOp] {
+        guard let subnet = network.subnet else { return [] }
+        let bridge = network.bridgeName
+        let owner = "net=\(network.name)"
+        func filter(_ chain: String, _ spec: String) -> RuleOp { .append(table: "filter", chain: chain, spec: spec) }
+        func nat(_ spec: String) -> RuleOp { .append(table: "nat", chain: postroutingChain, spec: spec) }
+        var ops: [RuleOp] = [
+            filter(conntrackChain, "-o \(bridge) -m conntrack --ctstate RELATED,ESTABLISHED \(RuleText.comment("\(owner) replies")) -j ACCEPT"),
+        ]
+        if network.isInternal {
+            ops.append(filter(isolation1, "-i \(bridge) ! -o \(bridge) \(RuleText.comment("\(owner) internal: nothing out")) -j DROP"))
+            ops.append(filter(isolation1, "! -i \(bridge) -o \(bridge) \(RuleText.comment("\(owner) internal: nothing in")) -j DROP"))
+        } else {
+            ops.append(filter(isolation1, "-i \(bridge) ! -o \(bridge) \(RuleText.comment("\(owner) leaving: check isolation")) -j \(isolation2)"))
+        }
+        ops.append(filter(isolation2, "-o \(bridge) \(RuleText.comment("\(owner) isolated from other networks")) -j DROP"))
+        let icc = network.options.enableICC
+        ops.append(filter(forwardChain, "-i \(bridge) -o \(bridge) \(RuleText.comment("\(owner) icc \(icc ? "on" : "off")")) -j \(icc ? "ACCEPT" : "DROP")"))
+        if !network.isInternal {
+            ops.append(filter(forwardChain, "-i \(bridge) ! -o \(bridge) \(RuleText.comment("\(owner) outbound")) -j ACCEPT"))
+        }
+        ops.append(filter(forwardChain, "-o \(bridge) \(RuleText.comment("\(owner) nothing else in")) -j DROP"))
+        if !network.isInternal && network.options.enableIPMasquerade {
+            ops.append(nat("-s \(subnet) ! -o \(bridge) \(RuleText.comment("\(owner) masquerade")) -j MASQUERADE"))
+        }
+        // Host-originated connections to published ports (from 127.0.0.1, allowed onto the
+        // bridge by route_localnet) and hairpin from the network's own containers get the
+        // gateway as source, so the replies come back through the host and are un-NATed.
+        ops.append(nat("-o \(bridge) -m addrtype --src-type LOCAL \(RuleText.comment("\(owner) host to published ports")) -j MASQUERADE"))
+        ops.append(nat("-s \(subnet) -o \(bridge) -m conntrack --ctstate DNAT \(RuleText.comment("\(owner) hairpin")) -j MASQUERADE"))
+        return ops
+    }
+
+    /// One container's published ports: DNAT to its address, and the forward accept.
+    public static func publishRules(container: String, address: IPv4Address, bridge: String,
+                                    bindings: [PortBinding]) -> [RuleOp] {
+        var ops: [RuleOp] = []
+        for binding in bindings {
+            let proto = binding.transport.rawValue
+            let owner = "container=\(container) publish \(binding.hostIP):\(binding.hostPort)->\(binding.containerPort)/\(proto)"
+            let destination = binding.hostIP == .any ? "" : "-d \(binding.hostIP)/32 "
+            // Loopback-only bindings are reachable only from this host: their DNAT lives in the
+            // chain OUTPUT jumps to, never PREROUTING, so crafted packets from outside to
+            // 127.0.0.1 are not forwarded (moby#45610).
+            let chain = binding.hostIP.octets[0] == 127 ? dnatOutputChain : dnatChain
+            ops.append(.append(table: "nat", chain: chain,
+                               spec: "\(destination)-p \(proto) -m \(proto) --dport \(binding.hostPort) \(RuleText.comment(owner)) -j DNAT --to-destination \(address):\(binding.containerPort)"))
+            ops.append(.append(table: "filter", chain: portsChain,
+                               spec: "-d \(address)/32 -o \(bridge) -p \(proto) -m \(proto) --dport \(binding.containerPort) -m conntrack --ctstate DNAT \(RuleText.comment(owner)) -j ACCEPT"))
+        }
+        return ops
+    }
+
+    /// Sysctls a network needs in the host namespace: forwarding (unless internal), and
+    /// route_localnet on its bridge so 127.0.0.1 bindings can be DNATed onto it.
+    public static func sysctls(for network: NetworkRecord) -> [(key: String, value: String)] {
+        var values: [(key: String, value: String)] = []
+        if !network.isInternal { values.append(("net.ipv4.ip_forward", "1")) }
+        values.append((Step.sysctlKey("net.ipv4.conf", network.bridgeName, "route_localnet"), "1"))
+        return values
+    }
+}
