@@ -96,6 +96,14 @@ def bench_core(bridgectl, n):
     results[f"container create (N={n})"] = summary(creates)
     removes = [must([bridgectl, "container", "rm", f"b{i}"]) for i in range(n)]
     results[f"container rm (N={n})"] = summary(removes)
+    settle()
+
+    # The same with one published port each (issue #3): DNAT + forward accept per container.
+    creates = [must([bridgectl, "container", "create", f"p{i}", "--network", "benchnet", "-p", f"{20000 + i}:80"])
+               for i in range(n)]
+    results[f"container create -p (N={n})"] = summary(creates)
+    removes = [must([bridgectl, "container", "rm", f"p{i}"]) for i in range(n)]
+    results[f"container rm -p (N={n})"] = summary(removes)
     peak_rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     must([bridgectl, "network", "rm", "benchnet"])
     settle()
@@ -104,8 +112,7 @@ def bench_core(bridgectl, n):
     must(["ip", "link", "add", "name", "floorbr", "type", "bridge"])
     must(["ip", "addr", "add", "10.201.0.1/16", "dev", "floorbr"])
     must(["ip", "link", "set", "floorbr", "up"])
-    floor_creates = []
-    for i in range(n):
+    def floor_create(i):
         # addrgenmode none keeps IPv6 link-local autoconfiguration (and its multicast) off, as
         # bridgectl's disable_ipv6 does, so the floor does not degrade with N for that reason.
         host = (f"netns add f{i}\n"
@@ -114,10 +121,26 @@ def bench_core(bridgectl, n):
                 f"link set vf{i} addrgenmode none\nlink set vf{i} up\n")
         inside = (f"link set eth0 addrgenmode none\naddr add 10.201.{(i + 2) >> 8}.{(i + 2) & 0xff}/16 dev eth0\n"
                   "link set eth0 up\nlink set lo up\nroute add default via 10.201.0.1 dev eth0\n")
-        floor_creates.append(must(["ip", "-batch", "-"], host) + must(["ip", "-n", f"f{i}", "-batch", "-"], inside))
+        return must(["ip", "-batch", "-"], host) + must(["ip", "-n", f"f{i}", "-batch", "-"], inside)
+    floor_creates = [floor_create(i) for i in range(n)]
     results[f"floor create: 2x ip -batch (N={n})"] = summary(floor_creates)
     floor_removes = [must(["ip", "netns", "del", f"f{i}"]) for i in range(n)]
     results[f"floor rm: ip netns del (N={n})"] = summary(floor_removes)
+    settle()
+
+    # Floor with a port: the same plus one iptables-restore of the same two rules per container.
+    must(["iptables-restore", "-w", "--noflush"], "*nat\n:FLOOR-DNAT - [0:0]\nCOMMIT\n*filter\n:FLOOR-PORTS - [0:0]\nCOMMIT\n")
+    def port_rules(i, verb):
+        address = f"10.201.{(i + 2) >> 8}.{(i + 2) & 0xff}"
+        return (f"*nat\n{verb} FLOOR-DNAT -p tcp -m tcp --dport {20000 + i} -j DNAT --to-destination {address}:80\nCOMMIT\n"
+                f"*filter\n{verb} FLOOR-PORTS -d {address}/32 -o floorbr -p tcp -m tcp --dport 80 -m conntrack --ctstate DNAT -j ACCEPT\nCOMMIT\n")
+    floor_creates = []
+    for i in range(n):
+        floor_creates.append(floor_create(i) + must(["iptables-restore", "-w", "--noflush"], port_rules(i, "-A")))
+    results[f"floor create -p: + iptables-restore (N={n})"] = summary(floor_creates)
+    floor_removes = [must(["iptables-restore", "-w", "--noflush"], port_rules(i, "-D")) + must(["ip", "netns", "del", f"f{i}"])
+                     for i in range(n)]
+    results[f"floor rm -p: iptables-restore + ip netns del (N={n})"] = summary(floor_removes)
     must(["ip", "link", "del", "floorbr"])
     results["peak RSS of one bridgectl process (KiB)"] = peak_rss_kib
     return results
@@ -132,6 +155,19 @@ def report(results, n):
                   f"{value['last_over_first']:>10}")
         else:
             print(f"{name:44} {value}")
+    print()
+    publish = results[f"container create -p (N={n})"]
+    unpublish = results[f"container rm -p (N={n})"]
+    floor_publish = results[f"floor create -p: + iptables-restore (N={n})"]
+    print("targets (issue #3):")
+    for label, ok in [
+        ("create+publish median <= 12 ms", publish["median_ms"] <= 12),
+        (f"create+publish median vs floor ({publish['median_ms'] / floor_publish['median_ms']:.2f}x)", True),
+        ("rm with port median <= 6 ms", unpublish["median_ms"] <= 6),
+        (f"create+publish last/first <= 1.2 ({publish['last_over_first']})", publish["last_over_first"] <= 1.2),
+        (f"rm with port last/first <= 1.2 ({unpublish['last_over_first']})", unpublish["last_over_first"] <= 1.2),
+    ]:
+        print(f"  {'met ' if ok else 'MISS'}  {label}")
     create = results[f"container create (N={n})"]
     remove = results[f"container rm (N={n})"]
     floor = results[f"floor create: 2x ip -batch (N={n})"]

@@ -45,7 +45,8 @@ extension Session {
         var known = Dictionary(uniqueKeysWithValues: try networks().map { ($0.id, $0) })
         known[network.id] = network
         let (_, connectPlan) = try ContainerPlanner.connect(container, to: target, requestedIP: requestedIP, aliases: aliases,
-                                                            endpointID: .random(), networks: known)
+                                                            endpointID: .random(), networks: known,
+                                                            hostResolver: hostResolver())
         var plan = connectPlan
         plan.steps = steps + plan.steps
         try run(plan, dryRun: dryRun)
@@ -60,7 +61,7 @@ extension Session {
 
     func disconnectPlan(_ container: ContainerRecord, from network: NetworkRecord) throws -> Plan {
         let known = Dictionary(uniqueKeysWithValues: try networks().map { ($0.id, $0) })
-        var (_, plan) = try ContainerPlanner.disconnect(container, from: network, networks: known)
+        var (_, plan) = try ContainerPlanner.disconnect(container, from: network, networks: known, hostResolver: hostResolver())
         let bookkeeping = plan.steps.firstIndex(where: \.isBookkeeping) ?? plan.steps.endIndex
         plan.steps.insert(contentsOf: try defaultBridgeDeactivation(leaving: [container]), at: bookkeeping)
         return plan

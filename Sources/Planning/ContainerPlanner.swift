@@ -87,7 +87,7 @@ public enum ContainerPlanner {
             claims += request.ports.map { .claimPort($0, container: id) }
         }
         if mode != .host {
-            steps += etcFileSteps(record, hostResolver: hostResolver)
+            steps += etcFileSteps(record, hostResolver: hostResolver, embeddedDNS: usesEmbeddedDNS(record, networks: targets.map(\.network)))
         }
         steps += claims
         steps.append(.putContainer(record, previous: nil))
@@ -95,8 +95,8 @@ public enum ContainerPlanner {
     }
 
     public static func connect(_ container: ContainerRecord, to target: AttachTarget, requestedIP: IPv4Address?,
-                               aliases: [String], endpointID: ObjectID,
-                               networks: [ObjectID: NetworkRecord]) throws -> (ContainerRecord, Plan) {
+                               aliases: [String], endpointID: ObjectID, networks: [ObjectID: NetworkRecord],
+                               hostResolver: EtcFiles.ResolverConfig = .init()) throws -> (ContainerRecord, Plan) {
         let network = target.network
         guard container.mode == .bridged else { throw PlanningError.specialNetworkMix(container.mode.rawValue) }
         guard container.endpoint(on: network.id) == nil else {
@@ -120,13 +120,17 @@ public enum ContainerPlanner {
             steps.append(.addDefaultRoute(via: after.gateway, link: after.interfaceName, namespace: container.name))
         }
         steps.append(hostsFileStep(updated, previous: container))
+        if let step = resolvConfStep(updated, previous: container, networks: Array(known.values), hostResolver: hostResolver) {
+            steps.append(step)
+        }
         steps.append(.claimAddress(endpoint.address, network: network.id, container: container.id))
         steps.append(.putContainer(updated, previous: container))
         return (updated, Plan(summary: "connect \(container.name) to \(network.name)", steps: steps, onInterruption: .rollBack))
     }
 
     public static func disconnect(_ container: ContainerRecord, from network: NetworkRecord,
-                                  networks: [ObjectID: NetworkRecord]) throws -> (ContainerRecord, Plan) {
+                                  networks: [ObjectID: NetworkRecord],
+                                  hostResolver: EtcFiles.ResolverConfig = .init()) throws -> (ContainerRecord, Plan) {
         guard let endpoint = container.endpoint(on: network.id) else {
             throw PlanningError.notConnected(container: container.name, network: network.name)
         }
@@ -148,6 +152,9 @@ public enum ContainerPlanner {
             steps.append(.addDefaultRoute(via: next.gateway, link: next.interfaceName, namespace: container.name))
         }
         steps.append(hostsFileStep(updated, previous: container))
+        if let step = resolvConfStep(updated, previous: container, networks: Array(networks.values), hostResolver: hostResolver) {
+            steps.append(step)
+        }
         steps.append(.releaseAddress(endpoint.address, network: network.id, container: container.id))
         steps += releases
         steps.append(.putContainer(updated, previous: container))
@@ -239,7 +246,15 @@ public enum ContainerPlanner {
         }
     }
 
-    static func etcFileSteps(_ record: ContainerRecord, hostResolver: EtcFiles.ResolverConfig) -> [Step] {
+    /// Containers on a user-defined network resolve names through the embedded DNS; the default
+    /// bridge gives no names, as in Docker.
+    public static func usesEmbeddedDNS(_ container: ContainerRecord, networks: [NetworkRecord]) -> Bool {
+        container.mode == .bridged && container.endpoints.contains { endpoint in
+            networks.first(where: { $0.id == endpoint.networkID })?.kind == .user
+        }
+    }
+
+    static func etcFileSteps(_ record: ContainerRecord, hostResolver: EtcFiles.ResolverConfig, embeddedDNS: Bool) -> [Step] {
         let name = record.name
         return [
             .createDirectory(path: EtcFiles.directory(for: name)),
@@ -248,9 +263,24 @@ public enum ContainerPlanner {
                        contents: EtcFiles.hosts(for: record, gatewayOfFirstNetwork: record.endpoints.first?.gateway),
                        previous: nil),
             .writeFile(path: EtcFiles.resolvConfPath(for: name),
-                       contents: EtcFiles.resolvConf(host: hostResolver, dns: record.dns, dnsSearch: record.dnsSearch),
+                       contents: EtcFiles.resolvConf(host: hostResolver, dns: record.dns, dnsSearch: record.dnsSearch,
+                                                     embedded: embeddedDNS),
                        previous: nil),
         ]
+    }
+
+    /// Rewrites resolv.conf when attaching or detaching flips the container between the
+    /// embedded resolver and copied upstreams.
+    static func resolvConfStep(_ updated: ContainerRecord, previous: ContainerRecord, networks: [NetworkRecord],
+                               hostResolver: EtcFiles.ResolverConfig) -> Step? {
+        let before = usesEmbeddedDNS(previous, networks: networks)
+        let after = usesEmbeddedDNS(updated, networks: networks)
+        guard before != after else { return nil }
+        func text(_ record: ContainerRecord, _ embedded: Bool) -> String {
+            EtcFiles.resolvConf(host: hostResolver, dns: record.dns, dnsSearch: record.dnsSearch, embedded: embedded)
+        }
+        return .writeFile(path: EtcFiles.resolvConfPath(for: updated.name), contents: text(updated, after),
+                          previous: text(previous, before))
     }
 
     static func hostsFileStep(_ updated: ContainerRecord, previous: ContainerRecord) -> Step {

@@ -64,7 +64,25 @@ public enum EtcFiles {
     /// The container's resolv.conf until the embedded DNS serves it: the host's IPv4 upstreams
     /// minus loopback ones (unreachable from another namespace, as IPv6 ones are from an
     /// IPv4-only container), `--dns` replacing them when given.
-    public static func resolvConf(host: ResolverConfig, dns: [IPv4Address], dnsSearch: [String]) -> String {
+    /// The embedded resolver's address inside every container on a user-defined network.
+    public static let embeddedResolver = "127.0.0.11"
+
+    /// The container's resolv.conf. On user-defined networks (`embedded`) it points at the
+    /// embedded resolver, with ndots:0 so single-label container names go to it first, as
+    /// Docker writes it; `--dns` then only changes where that resolver forwards.
+    public static func resolvConf(host: ResolverConfig, dns: [IPv4Address], dnsSearch: [String], embedded: Bool = false) -> String {
+        if embedded {
+            let search = dnsSearch.isEmpty ? host.search : dnsSearch
+            var lines: [String] = []
+            if !search.isEmpty { lines.append("search " + search.joined(separator: " ")) }
+            lines.append("nameserver \(embeddedResolver)")
+            lines.append("options ndots:0")
+            return lines.joined(separator: "\n") + "\n"
+        }
+        return copiedResolvConf(host: host, dns: dns, dnsSearch: dnsSearch)
+    }
+
+    static func copiedResolvConf(host: ResolverConfig, dns: [IPv4Address], dnsSearch: [String]) -> String {
         var nameservers = dns.isEmpty
             ? host.nameservers.filter { IPv4Address($0).map { $0.octets[0] != 127 } ?? false }
             : dns.map(\.description)

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Firewall behaviour (issue #3) with real packets: isolation between networks, ICC off, internal
+# networks, masquerade on/off, every publish form from outside / the host / other containers,
+# UDP, conflicts, BRIDGECTL-USER honoured, foreign rules untouched, exact cleanup.
+source "$(dirname "$0")/lib.sh"
+require_bridgectl
+
+throwaway_make_internet
+
+# tcp_from NETNS|host ADDR PORT : sets OUT to the server's line ("hello from X to PEER").
+tcp_from() {
+	if [[ $1 == host ]]; then
+		run python3 -c "$TCP_CLIENT_PY" "$2" "$3" 2
+	else
+		run ip netns exec "$1" python3 -c "$TCP_CLIENT_PY" "$2" "$3" 2
+	fi
+}
+
+expect_tcp() { # DESC FROM ADDR PORT EXPECTED-PEER
+	tcp_from "$2" "$3" "$4"
+	if [[ $RC -eq 0 && $OUT == *" to $5" ]]; then pass "$1"; else fail "$1" "exit $RC" "out: $OUT" "err: $ERR" "expected peer $5"; fi
+}
+
+expect_no_tcp() { # DESC FROM ADDR PORT
+	tcp_from "$2" "$3" "$4"
+	if [[ $RC -ne 0 ]]; then pass "$1"; else fail "$1" "connected: $OUT"; fi
+}
+
+serve() { # NETNS LABEL PORT
+	start_bg ip netns exec "$1" python3 -c "$TCP_SERVER_PY" "$2" "$3"
+	wait_listening "$1" "$3" || fail "server $2 listens on $3"
+}
+
+# A foreign rule and the nat table exist before bridgectl runs: both must be untouched after.
+iptables -A FORWARD -s 10.99.0.0/16 -m comment --comment "foreign rule" -j ACCEPT
+iptables -t nat -A POSTROUTING -s 10.98.0.0/16 -m comment --comment "foreign nat rule" -j RETURN
+ruleset() { iptables-save | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'; }
+BEFORE=$(ruleset)
+
+section "isolation, masquerade and published ports"
+expect_ok "network n1" bridgectl network create n1
+expect_ok "network n2" bridgectl network create n2
+expect_ok "container a publishes 8080:80 and 127.0.0.1:9090:80" \
+	bridgectl container create a --network n1 -p 8080:80 -p 127.0.0.1:9090:80
+expect_ok "container b on n1" bridgectl container create b --network n1
+expect_ok "container c on n2" bridgectl container create c --network n2
+serve a a 80
+serve inet internet 8000
+A=172.18.0.2
+expect_tcp "same network: b -> a" b "$A" 80 172.18.0.3
+expect_no_tcp "isolation: c (n2) cannot reach a (n1)" c "$A" 80
+expect_no_tcp "isolation: a (n1) cannot reach c (n2)" a 172.19.0.2 80
+expect_tcp "masquerade: a -> internet shows the uplink address" a 203.0.113.1 8000 203.0.113.2
+expect_tcp "published: internet -> 203.0.113.2:8080 (client address kept)" inet 203.0.113.2 8080 203.0.113.1
+expect_no_tcp "loopback-only binding is not reachable from outside" inet 203.0.113.2 9090
+expect_tcp "published: host -> 127.0.0.1:8080" host 127.0.0.1 8080 172.18.0.1
+expect_tcp "published: host -> 127.0.0.1:9090 (loopback binding)" host 127.0.0.1 9090 172.18.0.1
+expect_tcp "published: host -> its own address 203.0.113.2:8080" host 203.0.113.2 8080 172.18.0.1
+expect_tcp "hairpin: a -> its own published port" a 203.0.113.2 8080 172.18.0.1
+expect_tcp "hairpin: b (same network) -> published port" b 203.0.113.2 8080 172.18.0.1
+tcp_from c 203.0.113.2 8080
+if [[ $RC -eq 0 && $OUT == "hello from a"* ]]; then pass "hairpin: c (other network) -> published port"; else fail "hairpin: c (other network) -> published port" "$OUT" "$ERR"; fi
+expect_ok "port a" bridgectl port a
+expect_eq "port a lists both bindings Docker-style" $'80/tcp -> 0.0.0.0:8080\n80/tcp -> 127.0.0.1:9090' "$OUT"
+expect_ok "port a 80" bridgectl port a 80
+expect_contains "port a 80 gives the host address" "$OUT" "0.0.0.0:8080"
+expect_ok "inspect a" bridgectl container inspect a
+expect_eq "inspect: NetworkSettings.Ports" \
+	'{"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}, {"HostIp": "127.0.0.1", "HostPort": "9090"}]}' \
+	"$(json_get "$OUT" '[0]["NetworkSettings"]["Ports"]')"
+
+section "every rule names its owner"
+run iptables-save
+rules=$(grep -E '^-A (BRIDGECTL|FORWARD|PREROUTING|OUTPUT|POSTROUTING)' <<<"$OUT" | grep -i bridgectl || true)
+uncommented=$(grep -v -- '--comment "bridgectl ' <<<"$rules" | grep -v '^-A BRIDGECTL-USER' || true)
+expect_eq "every bridgectl rule carries a bridgectl comment" "" "$uncommented"
+expect_contains "a publish rule names its container and mapping" "$rules" 'container=a publish 0.0.0.0:8080->80/tcp'
+
+section "publish forms and conflicts"
+expect_error "a host port already published is refused" "8080" bridgectl container create d --network n1 -p 8080:81
+expect_eq "the refused container left no namespace" "" "$(ip netns list | awk '$1 == "d"')"
+start_bg python3 -c 'import socket,time; s=socket.socket(); s.bind(("0.0.0.0", 7777)); s.listen(); time.sleep(60)'
+wait_listening "" 7777
+expect_error "a port a host process listens on is refused" "7777" bridgectl container create d --network n1 -p 7777:80
+expect_ok "random host port (-p 80)" bridgectl container create e --network n1 -p 80
+expect_ok "port e" bridgectl port e 80
+expect_match "random host port is in the ephemeral range" '^0\.0\.0\.0:[0-9]{4,5}$' "$OUT"
+serve e e 80
+port=${OUT##*:}
+expect_tcp "random port answers from outside" inet 203.0.113.2 "$port" 203.0.113.1
+expect_ok "range 8100-8101:80-81" bridgectl container create f --network n1 -p 8100-8101:80-81
+serve f f80 80
+serve f f81 81
+tcp_from inet 203.0.113.2 8101
+expect_contains "range: 8101 maps to 81" "$OUT" "hello from f81"
+expect_ok "HOSTIP::CPORT" bridgectl container create g --network n1 -p 203.0.113.2::80
+expect_ok "port g" bridgectl port g
+expect_match "HOSTIP::CPORT binds that address on a random port" '^80/tcp -> 203\.0\.113\.2:[0-9]+$' "$OUT"
+expect_ok "UDP publish 5353:53/udp" bridgectl container create u --network n1 -p 5353:53/udp
+start_bg ip netns exec u python3 -c '
+import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 53))
+while True:
+    d, a = s.recvfrom(100); s.sendto(b"pong from " + a[0].encode(), a)'
+sleep 0.3
+run ip netns exec inet python3 -c '
+import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
+s.sendto(b"ping", ("203.0.113.2", 5353)); print(s.recvfrom(100)[0].decode())'
+expect_eq "UDP published port answers from outside" "pong from 203.0.113.1" "$OUT"
+
+section "icc off, internal, masquerade off"
+expect_ok "network noicc (enable_icc=false)" bridgectl network create -o com.docker.network.bridge.enable_icc=false noicc
+expect_ok "i1 on noicc publishes 8081:80" bridgectl container create i1 --network noicc -p 8081:80
+expect_ok "i2 on noicc" bridgectl container create i2 --network noicc
+serve i1 i1 80
+I1=$(json_get "$(bridgectl container inspect i1)" '[0]["NetworkSettings"]["Networks"]["noicc"]["IPAddress"]')
+GW=$(json_get "$(bridgectl network inspect noicc)" '[0]["IPAM"]["Config"][0]["Gateway"]')
+expect_no_tcp "icc off: i2 cannot reach i1" i2 "$I1" 80
+expect_tcp "icc off: published port still answers from outside" inet 203.0.113.2 8081 203.0.113.1
+expect_tcp "icc off: i1 reaches the internet" i1 203.0.113.1 8000 203.0.113.2
+expect_ok "icc off: i2 pings its gateway" ip netns exec i2 ping -c1 -W2 "$GW"
+expect_ok "network intern (--internal)" bridgectl network create --internal intern
+expect_ok "t1 on intern" bridgectl container create t1 --network intern
+expect_ok "t2 on intern" bridgectl container create t2 --network intern
+serve t1 t1 80
+T1=$(json_get "$(bridgectl container inspect t1)" '[0]["NetworkSettings"]["Networks"]["intern"]["IPAddress"]')
+expect_tcp "internal: t2 reaches t1" t2 "$T1" 80 "$(json_get "$(bridgectl container inspect t2)" '[0]["NetworkSettings"]["Networks"]["intern"]["IPAddress"]')"
+expect_no_tcp "internal: no way out" t1 203.0.113.1 8000
+expect_error "internal: publishing is refused" "intern" bridgectl container create t3 --network intern -p 8090:80
+expect_ok "network nomasq (masquerade off)" bridgectl network create -o com.docker.network.bridge.enable_ip_masquerade=false nomasq
+expect_ok "m1 on nomasq" bridgectl container create m1 --network nomasq
+# Without masquerade the internet sees the container's own address, which it cannot route back.
+expect_no_tcp "masquerade off: no NAT to the internet" m1 203.0.113.1 8000
+
+section "BRIDGECTL-USER is honoured and kept"
+expect_ok "user rule in BRIDGECTL-USER" iptables -I BRIDGECTL-USER -s 172.18.0.3/32 -j DROP
+expect_ok "another network comes and goes" bridgectl network create churn
+expect_ok "network rm churn" bridgectl network rm churn
+run iptables -S BRIDGECTL-USER
+expect_contains "the user's rule survives bridgectl commands" "$OUT" "-A BRIDGECTL-USER -s 172.18.0.3/32 -j DROP"
+expect_no_tcp "the user's DROP applies (b cannot reach the internet)" b 203.0.113.1 8000
+run iptables -S FORWARD
+expect_match "BRIDGECTL-USER is jumped to first" '^-A FORWARD .*-j BRIDGECTL-USER$' "$(sed -n 2p <<<"$OUT")"
+
+section "exact cleanup"
+expect_ok "remove a" bridgectl container rm -f a
+run iptables-save
+expect_not_contains "a's rules are gone" "$OUT" "container=a "
+expect_contains "e's rules remain" "$OUT" "container=e "
+expect_ok "remove the rest" bridgectl container rm -f b c e f g u i1 i2 t1 t2 m1
+expect_ok "remove networks" bridgectl network rm n1 n2 noicc intern nomasq
+AFTER=$(ruleset)
+expected_extra=$'> :BRIDGECTL-USER - \n> -A FORWARD -m comment --comment "bridgectl user rules first" -j BRIDGECTL-USER\n> -A BRIDGECTL-USER -s 172.18.0.3/32 -j DROP'
+expect_eq "only the user's chain (it holds their rule) is left" "$expected_extra" "$(diff <(echo "$BEFORE") <(echo "$AFTER") | grep '^[<>]' || true)"
+expect_ok "the user empties their chain" iptables -D BRIDGECTL-USER -s 172.18.0.3/32 -j DROP
+expect_ok "a network comes and goes" bridgectl network create last
+expect_ok "network rm last" bridgectl network rm last
+expect_eq "iptables-save is exactly as before (modulo counters)" "$BEFORE" "$(ruleset)"
+expect_contains "the foreign FORWARD rule was never touched" "$(iptables -S FORWARD)" "foreign rule"
