@@ -2,7 +2,10 @@ import BridgeModel
 import Planning
 import Testing
 
+/// Copied from the host: none, host and the default bridge (no embedded DNS there, as in Docker).
 private let resolvConf = "search example.com\nnameserver 10.0.0.53\n"
+/// On user-defined networks: the embedded resolver, keeping the host's search domains.
+private let embeddedResolvConf = "search example.com\nnameserver 127.0.0.11\noptions ndots:0\n"
 
 @Suite struct ContainerPlannerCreateTests {
     @Test func oneNetworkFullPlan() throws {
@@ -27,7 +30,7 @@ private let resolvConf = "search example.com\nnameserver 10.0.0.53\n"
             .createDirectory(path: "/etc/netns/c1"),
             .writeFile(path: "/etc/netns/c1/hostname", contents: "c1\n", previous: nil),
             .writeFile(path: "/etc/netns/c1/hosts", contents: Fixture.baseHosts + "172.18.0.2\tc1\n", previous: nil),
-            .writeFile(path: "/etc/netns/c1/resolv.conf", contents: resolvConf, previous: nil),
+            .writeFile(path: "/etc/netns/c1/resolv.conf", contents: embeddedResolvConf, previous: nil),
             .claimAddress(ip("172.18.0.2"), network: Fixture.front.id, container: Fixture.containerID),
             .putContainer(record, previous: nil),
         ])
@@ -199,8 +202,15 @@ private let resolvConf = "search example.com\nnameserver 10.0.0.53\n"
             path: "/etc/netns/c1/hosts",
             contents: Fixture.baseHosts + "10.0.0.5\tdb\n172.18.0.1\thost.docker.internal\n172.18.0.2\tweb c1\n",
             previous: nil)))
+        // On a user-defined network --dns only changes where the embedded resolver forwards.
         #expect(plan.steps.contains(.writeFile(path: "/etc/netns/c1/resolv.conf",
-                                               contents: "search corp.example\nnameserver 1.1.1.1\n", previous: nil)))
+                                               contents: "search corp.example\nnameserver 127.0.0.11\noptions ndots:0\n",
+                                               previous: nil)))
+        // On the default bridge it replaces the host's nameservers.
+        let (_, onBridge) = try ContainerPlanner.create(
+            request, targets: [AttachTarget(network: Fixture.activeDefaultBridge, usedAddresses: [])])
+        #expect(onBridge.steps.contains(.writeFile(path: "/etc/netns/c1/resolv.conf",
+                                                   contents: "search corp.example\nnameserver 1.1.1.1\n", previous: nil)))
     }
 
     @Test func networkWithoutSubnetCannotBeJoined() {
@@ -300,6 +310,7 @@ private let resolvConf = "search example.com\nnameserver 10.0.0.53\n"
         ])
         #expect(plan.onInterruption == .rollForward)
         #expect(plan.summary == "disconnect c1 from front")
+        #expect(plan.redoIntent == "disconnect-\(Fixture.containerID.hex)-\(Fixture.front.id.hex)")
     }
 
     @Test func disconnectingANonRouteNetworkLeavesTheRoute() throws {
@@ -349,6 +360,7 @@ private let resolvConf = "search example.com\nnameserver 10.0.0.53\n"
             .removeContainer(container),
         ])
         #expect(plan.onInterruption == .rollForward)
+        #expect(plan.redoIntent == "container-1234567abc" + String(repeating: "0", count: 54))
     }
 
     @Test func removeHostModeContainer() {

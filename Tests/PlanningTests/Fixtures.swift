@@ -37,6 +37,18 @@ enum Fixture {
     static let back = user("back", id: oid("bac000000002"), subnet: "172.19.0.0/16", isInternal: true)
     static let side = user("side", id: oid("51de00000003"), subnet: "172.20.0.0/16")
 
+    /// A host where nothing of bridgectl's firewall exists yet: forwarding off, br_netfilter loaded
+    /// and on, no other bridged network active.
+    static let firewall = FirewallContext(observed: FirewallObservation(), ipForward: "0", bridgeNetfilter: "1",
+                                          otherActiveNetworks: false)
+
+    /// `record` with its options changed by `change`.
+    static func with(_ record: NetworkRecord, _ change: (inout NetworkOptions) -> Void) -> NetworkRecord {
+        var copy = record
+        change(&copy.options)
+        return copy
+    }
+
     static let containerID = oid("1234567abc")
     static let hostResolver = EtcFiles.ResolverConfig(parsing: "nameserver 10.0.0.53\nsearch example.com\n")
 

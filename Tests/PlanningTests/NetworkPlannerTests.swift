@@ -6,9 +6,10 @@ import Testing
     static let newID = oid("0123456789abcdef")
 
     func create(_ request: NetworkCreateRequest, existing: [NetworkRecord] = Fixture.builtins,
-                hostClaims: [SubnetClaim] = [], hostLinks: Set<String> = []) throws -> (NetworkRecord, Plan) {
+                hostClaims: [SubnetClaim] = [], hostLinks: Set<String> = [],
+                firewall: FirewallContext = Fixture.firewall) throws -> (NetworkRecord, Plan) {
         try NetworkPlanner.create(request, id: Self.newID, created: "2024-05-01T10:00:00Z", existing: existing,
-                                  hostClaims: hostClaims, hostLinks: hostLinks)
+                                  hostClaims: hostClaims, hostLinks: hostLinks, firewall: firewall)
     }
 
     @Test func defaultSubnetSkipsTheDefaultBridgesReservation() throws {
@@ -40,6 +41,10 @@ import Testing
             .disableIPv6(link: "br-0123456789ab"),
             .addAddress(InterfaceAddress(ip: ip("172.18.0.1"), prefixLength: 16), link: "br-0123456789ab", namespace: nil),
             .setLinkUp(link: "br-0123456789ab", namespace: nil),
+            .setSysctl(key: "net.ipv4.ip_forward", value: "1"),
+            .setSysctl(key: "net.ipv4.conf.br-0123456789ab.route_localnet", value: "1"),
+            .applyRules(RuleBatch(FirewallPlanner.baseSetup(observed: FirewallObservation())
+                                  + FirewallPlanner.networkRules(record))),
             .putNetwork(record, previous: nil),
         ])
         #expect(plan.onInterruption == .rollBack)
@@ -207,15 +212,20 @@ import Testing
     }
 
     @Test func removeUnusedNetwork() throws {
-        let plan = try NetworkPlanner.remove(Fixture.front, attachedContainers: [])
-        #expect(plan.steps == [.deleteLink(name: "br-f00d00000001", namespace: nil), .removeNetwork(Fixture.front)])
+        let plan = try NetworkPlanner.remove(Fixture.front, attachedContainers: [], firewall: Fixture.firewall)
+        #expect(plan.steps == [
+            .applyRules(RuleBatch(FirewallPlanner.networkRules(Fixture.front).reversed().compactMap(\.inverse))),
+            .deleteLink(name: "br-f00d00000001", namespace: nil),
+            .removeNetwork(Fixture.front),
+        ])
         #expect(plan.onInterruption == .rollForward)
         #expect(plan.summary == "remove network front")
+        #expect(plan.redoIntent == "network-f00d00000001" + String(repeating: "0", count: 52))
     }
 
     @Test func removeRefusesWithAttachedContainers() {
         #expect(throws: PlanningError.networkInUse("front", containers: ["c1", "c2"])) {
-            try NetworkPlanner.remove(Fixture.front, attachedContainers: ["c1", "c2"])
+            try NetworkPlanner.remove(Fixture.front, attachedContainers: ["c1", "c2"], firewall: Fixture.firewall)
         }
         #expect(PlanningError.networkInUse("front", containers: ["c1", "c2"]).message
                 == "network 'front' has active endpoints: c1, c2 (disconnect or remove them first)")
@@ -224,19 +234,23 @@ import Testing
     @Test(arguments: [Fixture.defaultBridge, Fixture.activeDefaultBridge, Fixture.host, Fixture.none])
     func removeRefusesBuiltins(record: NetworkRecord) {
         #expect(throws: PlanningError.builtinNetwork(record.name, action: "removed")) {
-            try NetworkPlanner.remove(record, attachedContainers: [])
+            try NetworkPlanner.remove(record, attachedContainers: [], firewall: Fixture.firewall)
         }
     }
 
     @Test func activateDefaultBridgeFirstTime() throws {
         let (updated, steps) = try NetworkPlanner.activateDefaultBridge(Fixture.defaultBridge, otherNetworks: [Fixture.front],
-                                                                         hostClaims: [])
+                                                                         hostClaims: [], firewall: Fixture.firewall)
         #expect(updated == Fixture.activeDefaultBridge)
         #expect(steps == [
             .createBridge(name: "bridgectl0", mtu: 1500, mac: MACAddress(derivedFrom: ip("172.17.0.1"))),
             .disableIPv6(link: "bridgectl0"),
             .addAddress(InterfaceAddress(ip: ip("172.17.0.1"), prefixLength: 16), link: "bridgectl0", namespace: nil),
             .setLinkUp(link: "bridgectl0", namespace: nil),
+            .setSysctl(key: "net.ipv4.ip_forward", value: "1"),
+            .setSysctl(key: "net.ipv4.conf.bridgectl0.route_localnet", value: "1"),
+            .applyRules(RuleBatch(FirewallPlanner.baseSetup(observed: FirewallObservation())
+                                  + FirewallPlanner.networkRules(updated))),
             .putNetwork(updated, previous: Fixture.defaultBridge),
         ])
     }
@@ -244,7 +258,7 @@ import Testing
     @Test func activateDefaultBridgeWhenTheHostHas172_17() throws {
         let claims = [SubnetClaim(subnet: net("172.17.0.0/16"), owner: "address 172.17.0.1/16 on docker0")]
         let (updated, steps) = try NetworkPlanner.activateDefaultBridge(Fixture.defaultBridge, otherNetworks: [Fixture.front],
-                                                                         hostClaims: claims)
+                                                                         hostClaims: claims, firewall: Fixture.firewall)
         #expect(updated.subnet == net("172.19.0.0/16"))
         #expect(updated.gateway == ip("172.19.0.1"))
         #expect(updated.ipamNotes == ["172.17.0.0/16 skipped: overlaps address 172.17.0.1/16 on docker0",
@@ -267,9 +281,12 @@ import Testing
 
     @Test func activateDefaultBridgeKeepsItsSubnet() throws {
         let (updated, steps) = try NetworkPlanner.activateDefaultBridge(Fixture.activeDefaultBridge, otherNetworks: [],
-                                                                         hostClaims: [])
+                                                                         hostClaims: [], firewall: Fixture.firewall)
         #expect(updated == Fixture.activeDefaultBridge)
-        #expect(steps == NetworkPlanner.bridgeSteps(for: Fixture.activeDefaultBridge))
-        #expect(steps.count == 4)
+        // Nothing to record: only the bridge, its sysctls and its rules.
+        #expect(steps == (try NetworkPlanner.activationSteps(for: Fixture.activeDefaultBridge, firewall: Fixture.firewall)))
+        #expect(Array(steps.prefix(4)) == NetworkPlanner.bridgeSteps(for: Fixture.activeDefaultBridge))
+        #expect(steps.count == 7)
+        #expect(!steps.contains { if case .putNetwork = $0 { true } else { false } })
     }
 }

@@ -6,12 +6,42 @@ import Testing
 @Suite struct ShellRenderingTests {
     @Test func createNetworkDryRun() throws {
         let (_, plan) = try NetworkPlanner.create(NetworkCreateRequest(name: "net1"), id: oid("0123456789abcdef"),
-                                                  created: "t", existing: Fixture.builtins, hostClaims: [], hostLinks: [])
+                                                  created: "t", existing: Fixture.builtins, hostClaims: [], hostLinks: [],
+                                                  firewall: Fixture.firewall)
         #expect(plan.shellCommands == [
             "ip link add name br-0123456789ab mtu 1500 address 02:42:ac:12:00:01 type bridge",
             "sysctl -w net.ipv6.conf.br-0123456789ab.disable_ipv6=1",
             "ip addr add 172.18.0.1/16 brd + dev br-0123456789ab",
             "ip link set br-0123456789ab up",
+            "sysctl -w net.ipv4.ip_forward=1",
+            "sysctl -w net.ipv4.conf.br-0123456789ab.route_localnet=1",
+            "iptables -t filter -N BRIDGECTL-FORWARD",
+            "iptables -t filter -N BRIDGECTL-CT",
+            "iptables -t filter -N BRIDGECTL-PORTS",
+            "iptables -t filter -N BRIDGECTL-ISOLATION-1",
+            "iptables -t filter -N BRIDGECTL-ISOLATION-2",
+            "iptables -t nat -N BRIDGECTL-DNAT",
+            "iptables -t nat -N BRIDGECTL-DNAT-OUTPUT",
+            "iptables -t nat -N BRIDGECTL-POSTROUTING",
+            #"iptables -t filter -A BRIDGECTL-FORWARD -m comment --comment "bridgectl replies" -j BRIDGECTL-CT"#,
+            #"iptables -t filter -A BRIDGECTL-FORWARD -m comment --comment "bridgectl published ports" -j BRIDGECTL-PORTS"#,
+            #"iptables -t filter -A BRIDGECTL-FORWARD -m comment --comment "bridgectl isolation between networks" -j BRIDGECTL-ISOLATION-1"#,
+            #"iptables -t nat -A BRIDGECTL-DNAT-OUTPUT -m comment --comment "bridgectl all-address bindings" -j BRIDGECTL-DNAT"#,
+            #"iptables -t filter -I FORWARD 1 -m comment --comment "bridgectl forwarding for bridgectl networks" -j BRIDGECTL-FORWARD"#,
+            "iptables -t filter -N BRIDGECTL-USER",
+            #"iptables -t filter -I FORWARD 1 -m comment --comment "bridgectl user rules first" -j BRIDGECTL-USER"#,
+            #"iptables -t nat -A PREROUTING -m addrtype --dst-type LOCAL -m comment --comment "bridgectl published ports" -j BRIDGECTL-DNAT"#,
+            #"iptables -t nat -A OUTPUT -m addrtype --dst-type LOCAL -m comment --comment "bridgectl published ports from this host" -j BRIDGECTL-DNAT-OUTPUT"#,
+            #"iptables -t nat -A POSTROUTING -m comment --comment "bridgectl masquerade and hairpin" -j BRIDGECTL-POSTROUTING"#,
+            #"iptables -t filter -A BRIDGECTL-CT -o br-0123456789ab -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment "bridgectl net=net1 replies" -j ACCEPT"#,
+            #"iptables -t filter -A BRIDGECTL-ISOLATION-1 -i br-0123456789ab ! -o br-0123456789ab -m comment --comment "bridgectl net=net1 leaving: check isolation" -j BRIDGECTL-ISOLATION-2"#,
+            #"iptables -t filter -A BRIDGECTL-ISOLATION-2 -o br-0123456789ab -m comment --comment "bridgectl net=net1 isolated from other networks" -j DROP"#,
+            #"iptables -t filter -A BRIDGECTL-FORWARD -i br-0123456789ab -o br-0123456789ab -m comment --comment "bridgectl net=net1 icc on" -j ACCEPT"#,
+            #"iptables -t filter -A BRIDGECTL-FORWARD -i br-0123456789ab ! -o br-0123456789ab -m comment --comment "bridgectl net=net1 outbound" -j ACCEPT"#,
+            #"iptables -t filter -A BRIDGECTL-FORWARD -o br-0123456789ab -m comment --comment "bridgectl net=net1 nothing else in" -j DROP"#,
+            #"iptables -t nat -A BRIDGECTL-POSTROUTING -s 172.18.0.0/16 ! -o br-0123456789ab -m comment --comment "bridgectl net=net1 masquerade" -j MASQUERADE"#,
+            #"iptables -t nat -A BRIDGECTL-POSTROUTING -o br-0123456789ab -m addrtype --src-type LOCAL -m comment --comment "bridgectl net=net1 host to published ports" -j MASQUERADE"#,
+            #"iptables -t nat -A BRIDGECTL-POSTROUTING -s 172.18.0.0/16 -o br-0123456789ab -m conntrack --ctstate DNAT -m comment --comment "bridgectl net=net1 hairpin" -j MASQUERADE"#,
         ])
     }
 
@@ -34,7 +64,7 @@ import Testing
             "printf '127.0.0.1\tlocalhost\\n::1\tlocalhost ip6-localhost ip6-loopback\\nfe00::0\tip6-localnet\\n"
                 + "ff00::0\tip6-mcastprefix\\nff02::1\tip6-allnodes\\nff02::2\tip6-allrouters\\n172.18.0.2\tc1\\n'"
                 + " > /etc/netns/c1/hosts",
-            #"printf 'search example.com\nnameserver 10.0.0.53\n' > /etc/netns/c1/resolv.conf"#,
+            #"printf 'search example.com\nnameserver 127.0.0.11\noptions ndots:0\n' > /etc/netns/c1/resolv.conf"#,
         ])
         // Every line is one command.
         #expect(plan.shellCommands.allSatisfy { !$0.contains("\n") })

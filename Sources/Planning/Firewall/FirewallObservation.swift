@@ -23,12 +23,14 @@ public struct FirewallObservation: Equatable, Sendable {
                 let name = line.dropFirst().split(separator: " ").first.map(String.init) ?? ""
                 chains.insert("\(table)/\(name)")
             } else if line.hasPrefix("-A ") {
+                // A rule with no matches and no target is saved as just "-A CHAIN".
                 let rest = line.dropFirst(3)
-                guard let space = rest.firstIndex(of: " ") else { continue }
-                let chain = String(rest[..<space])
-                rules.insert("\(table)/\(chain) \(rest[rest.index(after: space)...])")
+                let space = rest.firstIndex(of: " ")
+                let chain = String(rest[..<(space ?? rest.endIndex)])
+                let spec = space.map { String(rest[rest.index(after: $0)...]) } ?? ""
+                rules.insert("\(table)/\(chain) \(spec)")
                 if table == "filter" && chain == FirewallPlanner.userChain { userRuleCount += 1 }
-                if table == "filter" && chain == "FORWARD" { forwardRules.append(String(rest[rest.index(after: space)...])) }
+                if table == "filter" && chain == "FORWARD" { forwardRules.append(spec) }
             }
         }
     }

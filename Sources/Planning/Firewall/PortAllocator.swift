@@ -2,7 +2,7 @@ import BridgeModel
 
 public enum PortError: UserFacingError, Equatable {
     case portTaken(PortBinding, by: String)
-    case noFreePort(PublishSpec, range: ClosedRange<UInt16>)
+    case noFreePort(containerPort: UInt16, TransportProtocol, range: ClosedRange<UInt16>)
     case internalNetwork(String)
     case noNetworkToPublishOn(String)
 
@@ -10,8 +10,8 @@ public enum PortError: UserFacingError, Equatable {
         switch self {
         case .portTaken(let binding, let owner):
             return "host port \(binding.hostIP):\(binding.hostPort)/\(binding.transport.rawValue) is already in use by \(owner)"
-        case .noFreePort(let spec, let range):
-            return "no free host port for \(spec.containerPorts.lowerBound)/\(spec.transport.rawValue) in \(range.lowerBound)-\(range.upperBound)"
+        case .noFreePort(let containerPort, let transport, let range):
+            return "no free host port for \(containerPort)/\(transport.rawValue) in \(range.lowerBound)-\(range.upperBound)"
         case .internalNetwork(let name): return "cannot publish ports on internal network '\(name)'"
         case .noNetworkToPublishOn(let container):
             return "container '\(container)' has no bridged network to publish ports on (host and none have none)"
@@ -46,14 +46,14 @@ public enum PortAllocator {
             let pool = spec.hostPorts ?? ephemeralRange
             for containerPort in containerPorts {
                 let size = Int(pool.upperBound) - Int(pool.lowerBound) + 1
-                let start = Int(randomStart(pool)) - Int(pool.lowerBound)
+                let start = max(0, Int(randomStart(pool)) - Int(pool.lowerBound))
                 var found: PortBinding?
                 for offset in 0..<size {
                     let port = UInt16(Int(pool.lowerBound) + (start + offset) % size)
                     let candidate = PortBinding(hostIP: hostIP, hostPort: port, containerPort: containerPort, transport: spec.transport)
                     if ownerOf(candidate) == nil { found = candidate; break }
                 }
-                guard let found else { throw .noFreePort(spec, range: pool) }
+                guard let found else { throw .noFreePort(containerPort: containerPort, spec.transport, range: pool) }
                 chosen.append(found)
             }
         }
