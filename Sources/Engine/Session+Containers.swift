@@ -32,6 +32,7 @@ extension Session {
             }
             targets.append(AttachTarget(network: network, usedAddresses: try store.usedAddresses(network: network.id)))
         }
+        Timing.mark("networks resolved")
         var request = request
         if !publish.isEmpty {
             // The network carrying the default route is the one ports forward to; its
@@ -41,6 +42,7 @@ extension Session {
                 throw PortError.noNetworkToPublishOn(request.name)
             }
             request.ports = try resolvePorts(publish, defaultHostIP: published.options.hostBindingIPv4)
+            Timing.mark("published ports resolved")
         }
         let (record, created) = try ContainerPlanner.create(request, id: .random(), created: Clock.rfc3339Now(), mode: mode,
                                                          targets: targets, hostResolver: hostResolver(),
@@ -76,7 +78,11 @@ extension Session {
     /// from the kernel's ephemeral range. Free means no bridgectl container publishes it and no
     /// host process listens on it.
     func resolvePorts(_ specs: [PublishSpec], defaultHostIP: IPv4Address) throws -> [PortBinding] {
-        let listeners = ListeningSockets.read()
+        for spec in specs {
+            if let ip = spec.hostIP, ip != .any, PortProbe.check(udp: false, address: ip.value, port: 0) == .notLocal {
+                throw PortError.notLocalAddress(ip)
+            }
+        }
         let ephemeral = ephemeralPortRange()
         var claimsCache: [String: [IPv4Address: ObjectID]] = [:]
         return try PortAllocator.resolve(
@@ -91,11 +97,10 @@ extension Session {
                     let name = (try? self.store.container(id: holder))?.name ?? holder.short
                     return "container '\(name)'"
                 }
-                let hostSocket = listeners.first { socket in
-                    socket.transport == binding.transport.rawValue && socket.port == binding.hostPort
-                        && (socket.address == 0 || binding.hostIP == .any || socket.address == binding.hostIP.value)
+                switch PortProbe.check(udp: binding.transport == .udp, address: binding.hostIP.value, port: binding.hostPort) {
+                case .free: return nil
+                case .hostProcess, .notLocal: return "a host process"
                 }
-                return hostSocket.map { _ in "a host process" }
             })
     }
 

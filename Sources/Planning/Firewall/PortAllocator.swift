@@ -5,6 +5,7 @@ public enum PortError: UserFacingError, Equatable {
     case noFreePort(containerPort: UInt16, TransportProtocol, range: ClosedRange<UInt16>)
     case internalNetwork(String)
     case noNetworkToPublishOn(String)
+    case notLocalAddress(IPv4Address)
 
     public var message: String {
         switch self {
@@ -13,6 +14,7 @@ public enum PortError: UserFacingError, Equatable {
         case .noFreePort(let containerPort, let transport, let range):
             return "no free host port for \(containerPort)/\(transport.rawValue) in \(range.lowerBound)-\(range.upperBound)"
         case .internalNetwork(let name): return "cannot publish ports on internal network '\(name)'"
+        case .notLocalAddress(let ip): return "cannot publish on \(ip): it is not an address of this host"
         case .noNetworkToPublishOn(let container):
             return "container '\(container)' has no bridged network to publish ports on (host and none have none)"
         }
