@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, lowest first: C shims -> Netlink / HostSystem (kernel) -> BridgeModel / Planning (pure)
-// -> State -> Engine (applies plans with undo) -> BridgectlCLI -> bridgectl (main.swift only).
+// Layers, lowest first: C shims -> Netlink / HostSystem (kernel) -> BridgeModel / Planning / DNS
+// (pure) -> State -> DNSServer (the resolver process) -> Engine (applies plans with undo)
+// -> BridgectlCLI -> bridgectl (main.swift only).
 let package = Package(
     name: "bridgectl",
     platforms: [.macOS(.v13)],
@@ -20,17 +21,20 @@ let package = Package(
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "BridgeModel"),
         .target(name: "Planning", dependencies: ["BridgeModel"]),
+        .target(name: "DNS", dependencies: ["BridgeModel"]),
+        .target(name: "DNSServer", dependencies: ["DNS", "BridgeModel", "HostSystem", "State", "CLinux"]),
         .target(name: "Netlink", dependencies: ["CNetlink", "BridgeModel"]),
         .target(name: "HostSystem", dependencies: ["CLinux"]),
         .target(name: "State", dependencies: ["BridgeModel", "HostSystem"]),
-        .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "HostSystem", "State"]),
+        .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "HostSystem", "State", "DNSServer"]),
         .target(name: "BridgectlCLI", dependencies: [
-            "BridgeModel", "Planning", "State", "Engine", "HostSystem",
+            "BridgeModel", "Planning", "State", "Engine", "HostSystem", "DNSServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bridgectl", dependencies: ["BridgectlCLI"]),
         .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "BridgeModel"]),
+        .testTarget(name: "DNSTests", dependencies: ["DNS", "BridgeModel"]),
         .testTarget(name: "StateTests", dependencies: ["State", "BridgeModel", "HostSystem"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Planning", "State", "BridgeModel", "HostSystem"]),
         .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel"]),

@@ -14,11 +14,14 @@
 #include <pthread.h>
 #include <errno.h>
 #include <dirent.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 
 extern int unshare(int flags);
 extern int setns(int fd, int nstype);
 extern pid_t gettid(void);
 extern int pipe2(int pipefd[2], int flags);
+extern int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *, const char *);
 
 static const int CLX_CLONE_NEWNS = 0x00020000;

@@ -22,6 +22,8 @@ struct ExecCommand: ParsableCommand {
         _ = try Parse.keyValues(env, flag: "--env")
         let session = try global.session(mutating: false)
         let record = try session.container(container)
+        // Heals a resolver that died: exec is when name resolution is about to be needed.
+        if record.mode == .bridged { updateResolver(session, containerID: record.id, removed: false) }
         let pid = try session.spawn(in: record, arguments: arguments, environment: currentEnvironment() + env, detached: detach)
         if detach {
             print(pid)

@@ -34,6 +34,7 @@ struct RunCommand: ParsableCommand {
         do {
             let session = try global.session(mutating: true)
             record = try session.createContainer(request, networks: flags.networks, publish: publish, dryRun: false).0
+            updateResolver(session, containerID: record.id, removed: false)
             let pid = try session.spawn(in: record, arguments: arguments, environment: currentEnvironment() + env,
                                         detached: detach, logPath: nil)
             if detach {
@@ -49,5 +50,6 @@ struct RunCommand: ParsableCommand {
     private func removeAfterwards(_ record: ContainerRecord) throws {
         let session = try global.session(mutating: true)
         _ = try session.removeContainer(record.id.hex, force: true, dryRun: false)
+        updateResolver(session, containerID: record.id, removed: true)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 
 struct ContainerCreate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +18,11 @@ struct ContainerCreate: ParsableCommand {
         let session = try global.session(mutating: !mutation.dryRun)
         let (record, plan) = try session.createContainer(request, networks: flags.networks, publish: publish,
                                                          dryRun: mutation.dryRun)
-        if mutation.dryRun { printLines(plan.shellCommands) } else { print(record.id.hex) }
+        if mutation.dryRun {
+            printLines(plan.shellCommands)
+            return
+        }
+        updateResolver(session, containerID: record.id, removed: false)
+        print(record.id.hex)
     }
 }

@@ -13,7 +13,7 @@ struct ContainerPrune: ParsableCommand {
         var removed: [String] = []
         for container in try session.idleContainers() {
             let (_, plan) = try session.removeContainer(container.id.hex, force: false, dryRun: mutation.dryRun)
-            if mutation.dryRun { printLines(plan.shellCommands) }
+            if mutation.dryRun { printLines(plan.shellCommands) } else { updateResolver(session, containerID: container.id, removed: true) }
             removed.append(container.name)
         }
         if !mutation.dryRun && !removed.isEmpty {

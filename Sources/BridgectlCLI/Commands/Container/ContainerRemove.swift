@@ -16,7 +16,12 @@ struct ContainerRemove: ParsableCommand {
         for reference in containers {
             do {
                 let (record, plan) = try session.removeContainer(reference, force: force, dryRun: mutation.dryRun)
-                if mutation.dryRun { printLines(plan.shellCommands) } else { print(record.name) }
+                if mutation.dryRun {
+                    printLines(plan.shellCommands)
+                } else {
+                    updateResolver(session, containerID: record.id, removed: true)
+                    print(record.name)
+                }
             } catch {
                 if firstError == nil { firstError = error } else { Bridgectl.printError(error) }
             }

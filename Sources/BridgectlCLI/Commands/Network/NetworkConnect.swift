@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 
 struct NetworkConnect: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "connect", abstract: "Connect a container to a network.")
@@ -17,7 +18,9 @@ struct NetworkConnect: ParsableCommand {
         let session = try global.session(mutating: !mutation.dryRun)
         let plan = try session.connect(network: network, container: container, requestedIP: requested,
                                        aliases: alias, dryRun: mutation.dryRun)
-        if mutation.dryRun { printLines(plan.shellCommands) }
+        if mutation.dryRun { printLines(plan.shellCommands) } else {
+            updateResolver(session, containerID: try session.container(container).id, removed: false)
+        }
     }
 }
 
@@ -33,7 +36,8 @@ struct NetworkDisconnect: ParsableCommand {
 
     func run() throws {
         let session = try global.session(mutating: !mutation.dryRun)
+        let id = try session.container(container).id
         let plan = try session.disconnect(network: network, container: container, dryRun: mutation.dryRun)
-        if mutation.dryRun { printLines(plan.shellCommands) }
+        if mutation.dryRun { printLines(plan.shellCommands) } else { updateResolver(session, containerID: id, removed: false) }
     }
 }

@@ -1,0 +1,56 @@
+import ArgumentParser
+import DNSServer
+import HostSystem
+import Engine
+
+struct DNSCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dns",
+        abstract: "The embedded DNS resolver (127.0.0.11 in containers on user-defined networks).",
+        subcommands: [DNSStatus.self, DNSLog.self, DNSServe.self])
+}
+
+struct DNSStatus: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the resolver process, the namespaces it serves and its counters.")
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        _ = try global.session(mutating: false)
+        guard let reply = ControlChannel.request("status", at: ResolverProcess.controlPath(root: global.stateRoot)) else {
+            print("not running (it starts with the first container on a user-defined network)")
+            return
+        }
+        print("running")
+        print(reply)
+    }
+}
+
+struct DNSLog: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "log", abstract: "Show recent queries: who asked, what, the answer or upstream, how long.")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: [.customShort("n"), .customLong("tail")], help: "How many queries (newest last).")
+    var count = 50
+
+    func run() throws {
+        _ = try global.session(mutating: false)
+        guard let reply = ControlChannel.request("log \(count)", at: ResolverProcess.controlPath(root: global.stateRoot)) else {
+            throw ValidationError("the DNS resolver is not running")
+        }
+        if !reply.isEmpty { print(reply) }
+    }
+}
+
+/// The resolver process itself; bridgectl starts it, people need not.
+struct DNSServe: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the resolver in the foreground.",
+                                                    shouldDisplay: false)
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        guard Privileges.hasNetworkAdminCapabilities() else { throw EngineError.notPrivileged }
+        try Files.createDirectory(ResolverProcess.runtimeDirectory, mode: 0o700)
+        let server = try ResolverServer(root: global.stateRoot, controlPath: ResolverProcess.controlPath(root: global.stateRoot),
+                                        logPath: ResolverProcess.logPath(root: global.stateRoot))
+        try server.run()
+    }
+}
