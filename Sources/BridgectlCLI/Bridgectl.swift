@@ -37,6 +37,9 @@ public struct Bridgectl: ParsableCommand {
             exit(withError: error)
         } catch let error as CleanExit {
             exit(withError: error)
+        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            // Help, version and completion requests travel as ArgumentParser's own errors.
+            exit(withError: error)
         } catch {
             printError(error)
             Glibc.exit(1)

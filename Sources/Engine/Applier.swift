@@ -38,15 +38,26 @@ public final class Applier {
                 done.append(step)
                 Timing.mark(step.shellCommands.first ?? "\(step)".prefix(60).description)
             } catch {
-                var cleanupErrors: [String] = []
-                if plan.onInterruption == .rollBack {
+                switch plan.onInterruption {
+                case .rollBack:
+                    var cleanupErrors: [String] = []
                     for completed in done.reversed() {
                         guard let inverse = completed.inverse else { continue }
                         do { try executor.perform(inverse, tolerant: true) } catch { cleanupErrors.append("\(error)") }
                     }
+                    try? store.removeJournal(file: journal)
+                    throw ApplyError(step: step, cause: error, cleanupErrors: cleanupErrors)
+                case .rollForward:
+                    // A removal half-done is worse than one finished: try the step once more and
+                    // go on. If it still fails, the journal stays, and the next bridgectl command
+                    // finishes the removal before doing anything else.
+                    do {
+                        try executor.perform(step, tolerant: true)
+                        done.append(step)
+                    } catch {
+                        throw ApplyError(step: step, cause: error, cleanupErrors: [])
+                    }
                 }
-                try? store.removeJournal(file: journal)
-                throw ApplyError(step: step, cause: error, cleanupErrors: cleanupErrors)
             }
         }
         try store.removeJournal(file: journal)
@@ -76,8 +87,11 @@ public struct ApplyError: UserFacingError {
 /// completed. Every step tolerates objects already gone, so replaying is always safe.
 public enum Recovery {
     /// `redo` re-plans a removal named by its intent from the current records and applies it.
-    public static func run(store: StateStore, executor: StepExecutor, redo: (String) throws -> Void) throws {
-        for entry in try store.journalEntries() {
+    /// Returns how many interrupted plans it finished or undid.
+    @discardableResult
+    public static func run(store: StateStore, executor: StepExecutor, redo: (String) throws -> Void) throws -> Int {
+        let entries = try store.journalEntries()
+        for entry in entries {
             switch entry {
             case .plan(let file, let contents):
                 if let plan = try? store.decode(Plan.self, from: contents) {
@@ -92,5 +106,6 @@ public enum Recovery {
                 try store.removeJournal(file: file)
             }
         }
+        return entries.count
     }
 }

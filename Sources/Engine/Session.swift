@@ -2,6 +2,7 @@ import BridgeModel
 import Planning
 import State
 import HostSystem
+import DNSServer
 
 /// One bridgectl invocation's view of the world: the locked store, the live kernel and the
 /// helpers every command needs (look-ups, applying or printing plans).
@@ -21,8 +22,18 @@ public final class Session {
         kernel = LiveKernel(store: store)
         applier = Applier(store: store, executor: kernel, failAtStep: failAtStep)
         lock = try store.lock(exclusive: mutating)
+        // A reader that finds an interrupted plan finishes it first, so no command ever shows
+        // a half-made or half-removed container.
+        var mutating = mutating
+        if !mutating, !(try store.journalEntries().isEmpty) {
+            lock = nil
+            lock = try store.lock(exclusive: true)
+            mutating = true
+        }
         if mutating {
-            try Recovery.run(store: store, executor: kernel) { intent in try self.finishRemoval(intent) }
+            let recovered = try Recovery.run(store: store, executor: kernel) { intent in try self.finishRemoval(intent) }
+            // The resolver may still hold sockets in namespaces an interrupted command removed.
+            if recovered > 0 { _ = try? ResolverProcess.request("reload", root: root, startIfNeeded: false) }
         }
         try ensureBuiltinNetworks(mutating: mutating)
     }

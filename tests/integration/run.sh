@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Integration suite runner.
+#
+#   tests/integration/run.sh [TEST...]      (TEST: test_foo or test_foo.sh; default: all)
+#
+# Env: BRIDGECTL (binary, default $repo/.build/release/bridgectl), TEST_TIMEOUT (seconds per test,
+# default 120), BRIDGECTL_TEST_LOGS (folder for per-test logs, default a new /tmp folder).
+#
+# First the harness proves on the real host that a throwaway host leaves nothing behind
+# (harness_selftest.sh); only then is each test_*.sh run, each in its OWN throwaway host so that
+# no test can see or break another's kernel objects. Output: one `PASS name`, `FAIL name` or
+# `SKIP name: reason` per test (a failing test's checks follow it), and the last line is
+# `N passed, N failed, N skipped`. Exit status 1 if any test failed.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+BRIDGECTL=${BRIDGECTL:-$repo/.build/release/bridgectl}
+# Tests run from other folders: make the path absolute relative to where we were called.
+[[ $BRIDGECTL == /* ]] || BRIDGECTL=$PWD/$BRIDGECTL
+export BRIDGECTL
+timeout_s=${TEST_TIMEOUT:-120}
+logs=${BRIDGECTL_TEST_LOGS:-$(mktemp -d /tmp/bridgectl-itest.XXXXXX)}
+mkdir -p "$logs"
+
+tests=()
+if [[ $# -gt 0 ]]; then
+	for name in "$@"; do
+		name=${name%.sh}
+		name=${name##*/}
+		[[ -f $here/$name.sh ]] || {
+			echo "no such test: $here/$name.sh" >&2
+			exit 2
+		}
+		tests+=("$here/$name.sh")
+	done
+else
+	for t in "$here"/test_*.sh; do
+		[[ -e $t ]] && tests+=("$t")
+	done
+fi
+
+passed=0
+failed=0
+skipped=0
+
+# A failing test's log: its failed checks and how it ended are enough to act on; the full log is
+# kept on disk. Short logs are shown whole.
+show_log() {
+	local log=$1
+	if [[ $(wc -l <"$log") -le 120 ]]; then
+		sed 's/^/    /' "$log"
+	else
+		grep -E -A12 '^(not ok|aborted:)' "$log" | head -n 300 | sed 's/^/    /'
+		echo "    ..."
+		tail -n 15 "$log" | sed 's/^/    /'
+	fi
+	echo "    (full log: $log)"
+}
+
+report() { # report STATUS NAME LOG RC [REASON]
+	local status=$1 name=$2 log=$3 rc=$4 reason=${5-}
+	case $status in
+	PASS)
+		passed=$((passed + 1))
+		echo "PASS $name"
+		;;
+	SKIP)
+		skipped=$((skipped + 1))
+		echo "SKIP $name: $reason"
+		;;
+	FAIL)
+		failed=$((failed + 1))
+		echo "FAIL $name${reason:+ ($reason)}"
+		[[ -n $log && -s $log ]] && show_log "$log"
+		;;
+	esac
+	: "$rc"
+}
+
+if [[ $(id -u) -ne 0 ]]; then
+	report SKIP harness_selftest "" 0 "needs root: creates network namespaces"
+	for t in "${tests[@]}"; do
+		report SKIP "$(basename "$t" .sh)" "" 0 "needs root: creates network namespaces"
+	done
+	echo "$passed passed, $failed failed, $skipped skipped"
+	exit 0
+fi
+
+echo "bridgectl under test: $BRIDGECTL"
+echo "logs: $logs"
+
+# The harness is what keeps the real host safe: if it does not prove itself, run nothing.
+rc=0
+timeout -k 10 60 bash "$here/harness_selftest.sh" >"$logs/harness_selftest.log" 2>&1 </dev/null || rc=$?
+if [[ $rc -eq 0 ]]; then
+	report PASS harness_selftest "" 0
+	harness_ok=1
+else
+	report FAIL harness_selftest "$logs/harness_selftest.log" "$rc" "exit $rc"
+	harness_ok=0
+fi
+
+for t in "${tests[@]}"; do
+	name=$(basename "$t" .sh)
+	log=$logs/$name.log
+	if [[ $harness_ok -ne 1 ]]; then
+		report FAIL "$name" "" 1 "not run: the harness self-test failed"
+		continue
+	fi
+	rc=0
+	# -k: a test that ignores SIGTERM is SIGKILLed; unshare --kill-child then takes down the whole
+	# throwaway host, so nothing of a timed-out test survives.
+	timeout -k 10 "$timeout_s" bash "$repo/scripts/lib/throwaway-host.sh" bash "$t" >"$log" 2>&1 </dev/null || rc=$?
+	case $rc in
+	0) report PASS "$name" "$log" 0 ;;
+	77) report SKIP "$name" "$log" 77 "$(sed -n 's/^SKIP-REASON: //p' "$log" | head -n1)" ;;
+	124 | 137) report FAIL "$name" "$log" "$rc" "timed out after ${timeout_s}s" ;;
+	*) report FAIL "$name" "$log" "$rc" "exit $rc" ;;
+	esac
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[[ $failed -eq 0 ]]

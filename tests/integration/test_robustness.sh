@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Robustness: concurrent invocations serialise and get distinct working addresses; SIGKILL at any
+# point never corrupts state and everything can still be removed; a failure injected before any
+# step of a plan (BRIDGECTL_FAIL_AT_STEP=k) rolls back everything that step's predecessors did.
+source "$(dirname "$0")/lib.sh"
+require_bridgectl
+
+section "20 concurrent container creates on one network"
+expect_ok "network create n1" bridgectl network create n1
+n1_id=$OUT
+# A TCP server on the gateway address: every container must reach it through its own eth0.
+start_bg python3 -c "$TCP_SERVER_PY" host 9000
+host_server=$BG_PID
+wait_listening "" 9000 || fail "host server listens on 9000"
+pids=()
+for i in $(seq 1 20); do
+	bridgectl container create "c$i" --network n1 >"$_LIB_TMP/c$i.out" 2>"$_LIB_TMP/c$i.err" </dev/null &
+	pids+=("$!")
+done
+bad=()
+for i in $(seq 1 20); do
+	rc=0
+	wait "${pids[$((i - 1))]}" || rc=$?
+	[[ $rc -eq 0 ]] || bad+=("c$i: exit $rc: $(cat "$_LIB_TMP/c$i.err")")
+done
+if [[ ${#bad[@]} -eq 0 ]]; then pass "all 20 concurrent creates succeeded"; else fail "all 20 concurrent creates succeeded" "${bad[@]}"; fi
+addrs=()
+broken=()
+for i in $(seq 1 20); do
+	a=$(addr4 eth0 "c$i" 2>/dev/null || true)
+	addrs+=("$a")
+	mac=$(ip -n "c$i" -o link show dev eth0 2>/dev/null | grep -oE 'link/ether [0-9a-f:]+' | cut -d' ' -f2 || true)
+	if [[ -z $a || $mac != "$(mac_for_ip "${a%/*}")" ]]; then
+		broken+=("c$i: address '$a' MAC '$mac'")
+		continue
+	fi
+	got=$(ip netns exec "c$i" timeout 5 python3 -c "$TCP_CLIENT_PY" 172.18.0.1 9000 2>&1 || true)
+	[[ $got == "hello from host to ${a%/*}" ]] || broken+=("c$i ($a): $got")
+done
+distinct=$(printf '%s\n' "${addrs[@]}" | grep -c . || true)
+unique=$(printf '%s\n' "${addrs[@]}" | grep . | sort -u | grep -c '' || true)
+expect_eq "20 addresses" 20 "$distinct"
+expect_eq "20 distinct addresses" 20 "$unique"
+expect_eq "they are exactly 172.18.0.2-21 (lowest free first)" \
+	"$(for n in $(seq 2 21); do echo "172.18.0.$n/16"; done | sort | tr '\n' ' ')" \
+	"$(printf '%s\n' "${addrs[@]}" | sort | tr '\n' ' ')"
+if [[ ${#broken[@]} -eq 0 ]]; then pass "each container's eth0 works (MAC, TCP to the gateway)"; else fail "each container's eth0 works" "${broken[@]}"; fi
+run bridgectl network inspect n1
+expect_json "network inspect n1 lists 20 containers" "$OUT" 'len(d[0]["Containers"])' 20
+stop_bg "$host_server"
+# shellcheck disable=SC2046 # one word per name
+expect_ok "container rm -f c1..c20" bridgectl container rm -f $(seq -f 'c%g' 1 20)
+
+section "SIGKILL during a loop of creates"
+# Kill each create after a different delay, so that the kills land at different points: before
+# the lock, during the plan, between kernel steps, during the state write.
+delays=(0 0.001 0.002 0.003 0.005 0.008 0.01 0.015 0.02 0.03 0.04 0.06 0.08 0.1 0.15)
+killed=0
+for i in $(seq 1 30); do
+	bridgectl container create "k$i" --network n1 >/dev/null 2>&1 </dev/null &
+	pid=$!
+	sleep "${delays[$((i % ${#delays[@]}))]}"
+	if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
+	wait "$pid" 2>/dev/null || true
+done
+echo "info: $killed of 30 creates were SIGKILLed before they finished"
+expect_ok "container ls still works" bridgectl container ls
+expect_ok "container ls --format json still works" bridgectl container ls --format json
+run bridgectl network inspect n1
+if json_get "$OUT" '[0]["Containers"]' >/dev/null 2>&1; then pass "network inspect n1 still gives valid JSON"; else fail "network inspect n1 still gives valid JSON" "$OUT" "$ERR"; fi
+# Addresses must still be unique: a new container gets one nobody else has.
+expect_ok "a new create after the kills works" bridgectl container create after-kill --network n1
+after=$(addr4 eth0 after-kill 2>&1)
+others=$(for n in $(netns_names); do [[ $n == after-kill ]] || addr4 eth0 "$n" 2>/dev/null || true; done)
+expect_no_match "its address $after is not used by any other namespace" "^${after//./\\.}\$" "$others"
+listed=$(bridgectl container ls | awk 'NR > 1 { print $2 }' || true)
+# shellcheck disable=SC2086 # one word per name
+if [[ -n $listed ]]; then expect_ok "container rm -f of every listed container" bridgectl container rm -f $listed; fi
+# Names a kill left unlisted: rm -f must clean up whatever of them exists (status not judged).
+for i in $(seq 1 30); do
+	if ! grep -qx "k$i" <<<"$listed"; then bridgectl container rm -f "k$i" >/dev/null 2>&1 || true; fi
+done
+expect_eq "no k* namespace is left" "" "$(netns_names | grep -E '^k[0-9]+$' | tr '\n' ' ' || true)"
+expect_eq "no /etc/netns/k* is left" "" "$(find /etc/netns -mindepth 1 -maxdepth 1 -name 'k*' | tr '\n' ' ')"
+expect_ok "network rm n1 after the kills" bridgectl network rm n1
+if wait_until 3 link_absent "br-${n1_id:0:12}"; then pass "n1's bridge is gone"; else fail "n1's bridge is gone"; fi
+expect_eq "no veth is left" "" "$(link_names | grep '^veth' | tr '\n' ' ' || true)"
+
+section "failure injected before each step rolls everything back"
+INJECT_STEPS=-1
+# inject_each_step [--or-done CHECK] DESC CMD... : runs CMD with BRIDGECTL_FAIL_AT_STEP=0,1,2,...
+# until it succeeds. After each failure the world must be exactly as before (polled up to 3 s for
+# async veth removal): rolled back. For a removal, --or-done also accepts a failure after which
+# CHECK (a command) says the object is completely gone: rolled forward. Anything in between is
+# half-done; the command is then re-run plainly so that the rest of the test starts clean.
+inject_each_step() {
+	local check=
+	if [[ $1 == --or-done ]]; then
+		check=$2
+		shift 2
+	fi
+	local desc=$1 before k problems=() forward=
+	shift
+	before=$(settled_world_snapshot)
+	INJECT_STEPS=-1
+	for ((k = 0; k < 30; k++)); do
+		run env "BRIDGECTL_FAIL_AT_STEP=$k" "$@"
+		if [[ $RC -eq 0 ]]; then
+			INJECT_STEPS=$k
+			break
+		fi
+		if [[ $ERR != "Error: "* || $(grep -c '' <<<"$ERR") -ne 1 ]]; then
+			problems+=("step $k: stderr is not one 'Error: ' line: $ERR")
+		fi
+		if wait_until 3 _world_is "$before"; then
+			continue
+		fi
+		# shellcheck disable=SC2086 # CHECK is a command line
+		if [[ -n $check ]] && $check; then
+			forward="failure before step $k completed the removal (rolled forward)"
+			INJECT_STEPS=$k
+			break
+		fi
+		problems+=("step $k: half-done after '$ERR': $(diff <(echo "$before") <(world_snapshot) | grep '^[<>]' | tr '\n' ' ' || true)")
+		run "$@"
+		[[ $RC -eq 0 ]] || problems+=("re-running it plainly failed too: $ERR")
+		break
+	done
+	if [[ $INJECT_STEPS -eq 0 && -z $forward ]]; then
+		problems+=("it succeeded with BRIDGECTL_FAIL_AT_STEP=0: the variable is not honoured")
+	elif [[ $INJECT_STEPS -lt 0 && ${#problems[@]} -eq 0 ]]; then
+		problems+=("it never succeeded within 30 steps (last: exit $RC: $ERR)")
+	fi
+	if [[ ${#problems[@]} -gt 0 ]]; then
+		fail "$desc: rollback" "${problems[@]}"
+	elif [[ -n $forward ]]; then
+		pass "$desc: $forward; every earlier failure rolled back"
+	else
+		pass "$desc: a failure before any of its $INJECT_STEPS steps left nothing behind"
+	fi
+}
+
+# Completely gone: no netns, no /etc/netns files, no record, no host veth.
+container_gone() {
+	[[ ! -e /run/netns/$1 && ! -e /etc/netns/$1 ]] &&
+		! bridgectl container inspect "$1" >/dev/null 2>&1 &&
+		wait_until 3 _no_orphan_veths
+}
+
+network_gone() { # NAME BRIDGE
+	! bridgectl network inspect "$1" >/dev/null 2>&1 && link_absent "$2"
+}
+
+disconnected() { # NETWORK CONTAINER
+	local doc
+	doc=$(bridgectl container inspect "$2" 2>/dev/null) || return 1
+	[[ $(json_get "$doc" "\"$1\" in d[0][\"NetworkSettings\"][\"Networks\"]") == false ]] &&
+		link_absent eth1 "$2" && wait_until 3 _no_orphan_veths
+}
+
+# dry_run_lines CMD... : how many commands --dry-run prints for CMD (for the record).
+dry_run_lines() {
+	"$@" --dry-run 2>/dev/null | grep -c . || true
+}
+
+echo "info: network create: $(dry_run_lines bridgectl network create -o com.docker.network.driver.mtu=1400 inj-a) dry-run lines"
+inject_each_step "network create inj-a" bridgectl network create -o com.docker.network.driver.mtu=1400 inj-a
+expect_ok "network create inj-b" bridgectl network create inj-b
+inj_b_br=br-${OUT:0:12}
+inj_a_br=br-$(json_get "$(bridgectl network inspect inj-a)" '[0]["Id"]' | cut -c1-12 || true)
+
+echo "info: container create: $(dry_run_lines bridgectl container create x --network inj-a) dry-run lines"
+inject_each_step "container create x --network inj-a" bridgectl container create x --network inj-a
+expect_eq "after the failed attempts x still gets the first address (no leaked reservation)" \
+	"172.18.0.2/16" "$(addr4 eth0 x 2>&1)"
+
+inject_each_step "container create y --network inj-a --network inj-b" \
+	bridgectl container create y --network inj-a --network inj-b --hostname why --add-host a:1.2.3.4
+expect_eq "y got eth0 and eth1" "eth0 eth1 lo " "$(link_names y 2>&1 | tr '\n' ' ')"
+
+inject_each_step "network connect inj-b x" bridgectl network connect inj-b x
+expect_eq "x got eth1" "eth0 eth1 lo " "$(link_names x 2>&1 | tr '\n' ' ')"
+inject_each_step --or-done "disconnected inj-b x" "network disconnect inj-b x" bridgectl network disconnect inj-b x
+expect_eq "x lost eth1" "eth0 lo " "$(link_names x 2>&1 | tr '\n' ' ')"
+
+# The default bridge network is created by its first container's plan: a failure must not leave
+# bridgectl0 behind either.
+inject_each_step "container create z (first user of the default bridge)" bridgectl container create z
+if link_exists bridgectl0; then pass "bridgectl0 exists once z is created"; else fail "bridgectl0 exists once z is created"; fi
+
+# Removal too: a failed rm leaves the container whole (its netns, veth, files and record).
+inject_each_step --or-done "container_gone z" "container rm z (last user of the default bridge)" bridgectl container rm z
+if wait_until 3 link_absent bridgectl0; then pass "bridgectl0 is gone with z"; else fail "bridgectl0 is gone with z"; fi
+inject_each_step --or-done "container_gone y" "container rm -f y" bridgectl container rm -f y
+inject_each_step --or-done "container_gone x" "container rm -f x" bridgectl container rm -f x
+inject_each_step --or-done "network_gone inj-b $inj_b_br" "network rm inj-b" bridgectl network rm inj-b
+inject_each_step --or-done "network_gone inj-a $inj_a_br" "network rm inj-a" bridgectl network rm inj-a
