@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 import HostSystem
 
 /// Finding, starting and stopping the one resolver process, from bridgectl's side.

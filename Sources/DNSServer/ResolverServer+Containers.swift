@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 import BridgeModel
 import DNS
 import HostSystem

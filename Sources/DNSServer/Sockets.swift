@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 
 /// Thin, errno-checked wrappers over the BSD socket calls the resolver needs.
 enum Sockets {

@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 
 public enum Clock {
     /// The current time as Docker prints `Created`: RFC 3339 with nanoseconds, UTC.

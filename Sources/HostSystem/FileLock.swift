@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 
 /// An flock(2) held for the life of the object. The kernel drops it when the process dies, even
 /// by SIGKILL, so a crashed bridgectl never leaves the store locked.

@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 
 /// Small file operations with errno-carrying errors. Writes are atomic: a temporary file in the
 /// same directory, fsync, then rename, so a reader or a crash never sees half a file.

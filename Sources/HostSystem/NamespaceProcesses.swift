@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 
 /// Finds processes by the network namespace they live in, as `ip netns pids` does.
 public enum NamespaceProcesses {

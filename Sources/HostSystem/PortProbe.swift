@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 
 /// Whether a host process holds a port, found by trying to bind it: a TCP bind with
 /// SO_REUSEADDR fails only against a listening socket, a UDP bind against any bound socket.

@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 
 public enum Privileges {
     /// CAP_NET_ADMIN (12) and CAP_SYS_ADMIN (21) in the effective set, read from /proc/self/status.

@@ -22,3 +22,4 @@ public enum Sysctl {
 }
 
 import Glibc
+import CLinux

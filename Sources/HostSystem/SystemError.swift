@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 
 /// A failed system call, with errno kept for callers that tolerate ENOENT or EEXIST.
 public struct SystemError: Error, CustomStringConvertible, Sendable {

@@ -1,4 +1,5 @@
 import Glibc
+import CLinux
 
 /// Opt-in timing (BRIDGECTL_TIMING=1): each mark prints the milliseconds since the previous one
 /// to stderr, so a person can see where a command's time goes (start-up, state, each step).
