@@ -1,12 +1,41 @@
 /// The last queries the resolver answered: who asked, what, what came back, how long it took.
 /// A fixed ring, so logging costs the same at any query rate and memory stays bounded.
+import DNS
+
 struct QueryLog {
+    /// Kept unformatted: text is made only when someone reads the log, not per query.
+    enum Outcome {
+        case pending
+        case answer([ResourceRecord])
+        case nxdomain
+        case noData
+        case forwarded(upstream: UInt32, rcode: UInt8)
+        case servfail(String)
+
+        var text: String {
+            switch self {
+            case .pending: return "pending"
+            case .answer(let records):
+                return records.map { record -> String in
+                    switch record.data {
+                    case .a(let ip): return ip.description
+                    case .ptr(let name): return name
+                    }
+                }.joined(separator: " ")
+            case .nxdomain: return "NXDOMAIN"
+            case .noData: return "no data"
+            case .forwarded(let upstream, let rcode): return "forwarded to \(Sockets.dotted(upstream)) (rcode \(rcode))"
+            case .servfail(let why): return "SERVFAIL (\(why))"
+            }
+        }
+    }
+
     struct Entry {
         var time: UInt64 = 0
         var container = ""
         var name = ""
         var type: UInt16 = 0
-        var outcome = ""
+        var outcome = Outcome.pending
         var micros: UInt64 = 0
     }
 

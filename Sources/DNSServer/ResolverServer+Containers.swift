@@ -138,7 +138,7 @@ extension ResolverServer {
     func logText(_ count: Int) -> String {
         log.recent(count).map { entry in
             let type = entry.type == DNSType.a ? "A" : entry.type == DNSType.aaaa ? "AAAA" : entry.type == DNSType.ptr ? "PTR" : "TYPE\(entry.type)"
-            return "\(entry.container)\t\(entry.name) \(type)\t\(entry.outcome)\t\(entry.micros)us"
+            return "\(entry.container)\t\(entry.name) \(type)\t\(entry.outcome.text)\t\(entry.micros)us"
         }.joined(separator: "\n")
     }
 }

@@ -166,20 +166,15 @@ public final class ResolverServer {
         case .answer(let records):
             counters.answered += 1
             reply = DNSWire.response(to: query, rcode: DNSRCode.noError, answers: records, maxSize: limit)
-            entry.outcome = records.map { record -> String in
-                switch record.data {
-                case .a(let ip): return ip.description
-                case .ptr(let name): return name
-                }
-            }.joined(separator: " ")
+            entry.outcome = .answer(records)
         case .nxdomain:
             counters.nxdomain += 1
             reply = DNSWire.response(to: query, rcode: DNSRCode.nxDomain, answers: [], maxSize: limit)
-            entry.outcome = "NXDOMAIN"
+            entry.outcome = .nxdomain
         case .noData:
             counters.answered += 1
             reply = DNSWire.response(to: query, rcode: DNSRCode.noError, answers: [], maxSize: limit)
-            entry.outcome = "no data"
+            entry.outcome = .noData
         case .forward:
             forward(bytes, query: query, client: client, upstreams: listener.upstreams.isEmpty ? hostUpstreams : listener.upstreams,
                     entry: entry, started: started)
@@ -208,7 +203,7 @@ public final class ResolverServer {
         guard !upstreams.isEmpty, pending.count < 4096 else {
             counters.servfail += 1
             if let reply = DNSWire.errorResponse(to: bytes, rcode: DNSRCode.servFail) { deliver(reply, to: client) }
-            entry.outcome = upstreams.isEmpty ? "SERVFAIL (no upstream)" : "SERVFAIL (too many in flight)"
+            entry.outcome = .servfail(upstreams.isEmpty ? "no upstream" : "too many in flight")
             log.append(entry)
             return
         }
@@ -231,7 +226,7 @@ public final class ResolverServer {
             deliver(DNSWire.withID(bytes, forward.originalID), to: forward.client)
             var entry = forward.log
             let rcode = bytes.count > 3 ? bytes[3] & 0x0F : 2
-            entry.outcome = "forwarded to \(Sockets.dotted(Sockets.address(of: from))) (rcode \(rcode))"
+            entry.outcome = .forwarded(upstream: Sockets.address(of: from), rcode: rcode)
             entry.micros = (Clock.monotonicNanoseconds() - forward.started) / 1000
             log.append(entry)
         }
@@ -250,7 +245,7 @@ public final class ResolverServer {
                     deliver(reply, to: forward.client)
                 }
                 var entry = forward.log
-                entry.outcome = "SERVFAIL (no upstream answered)"
+                entry.outcome = .servfail("no upstream answered")
                 entry.micros = (now - forward.started) / 1000
                 log.append(entry)
                 continue
