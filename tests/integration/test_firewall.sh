@@ -97,10 +97,13 @@ expect_ok "HOSTIP::CPORT" bridgectl container create g --network n1 -p 203.0.113
 expect_ok "port g" bridgectl port g
 expect_match "HOSTIP::CPORT binds that address on a random port" '^80/tcp -> 203\.0\.113\.2:[0-9]+$' "$OUT"
 expect_ok "UDP publish 5353:53/udp" bridgectl container create u --network n1 -p 5353:53/udp
+# The embedded resolver holds 127.0.0.11:53 in every user-network container, so a DNS server in
+# a container binds its own address (a 0.0.0.0:53 bind would collide; see README).
+U=$(json_get "$(bridgectl container inspect u)" '[0]["NetworkSettings"]["Networks"]["n1"]["IPAddress"]')
 start_bg ip netns exec u python3 -c '
-import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 53))
+import socket, sys; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1], 53))
 while True:
-    d, a = s.recvfrom(100); s.sendto(b"pong from " + a[0].encode(), a)'
+    d, a = s.recvfrom(100); s.sendto(b"pong from " + a[0].encode(), a)' "$U"
 sleep 0.3
 run ip netns exec inet python3 -c '
 import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
