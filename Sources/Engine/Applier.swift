@@ -50,7 +50,9 @@ public final class Applier {
                 case .rollForward:
                     // A removal half-done is worse than one finished: try the step once more and
                     // go on. If it still fails, the journal stays, and the next bridgectl command
-                    // finishes the removal before doing anything else.
+                    // finishes the removal before doing anything else. An injected failure stands
+                    // for that persistent case (or a crash): it is not retried.
+                    if error is InjectedFailure { throw ApplyError(step: step, cause: error, cleanupErrors: []) }
                     do {
                         try executor.perform(step, tolerant: true)
                         done.append(step)

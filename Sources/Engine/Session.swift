@@ -24,18 +24,22 @@ public final class Session {
         lock = try store.lock(exclusive: mutating)
         // A reader that finds an interrupted plan finishes it first, so no command ever shows
         // a half-made or half-removed container.
-        var mutating = mutating
-        if !mutating, !(try store.journalEntries().isEmpty) {
+        var exclusive = mutating
+        if !exclusive, !(try store.journalEntries().isEmpty) {
             lock = nil
             lock = try store.lock(exclusive: true)
-            mutating = true
+            exclusive = true
         }
-        if mutating {
+        // Built-ins first: finishing a removal may need to know which network is the default bridge.
+        try ensureBuiltinNetworks(mutating: exclusive)
+        if exclusive {
             let recovered = try Recovery.run(store: store, executor: kernel) { intent in try self.finishRemoval(intent) }
             // The resolver may still hold sockets in namespaces an interrupted command removed.
-            if recovered > 0 { _ = try? ResolverProcess.request("reload", root: root, startIfNeeded: false) }
+            if recovered > 0, let reply = try? ResolverProcess.request("reload", root: root, startIfNeeded: false),
+               reply == "ok 0" {
+                _ = ControlChannel.request("stop", at: ResolverProcess.controlPath(root: root))
+            }
         }
-        try ensureBuiltinNetworks(mutating: mutating)
     }
 
     /// Re-plans an interrupted removal from the records as they are now and applies it; each

@@ -414,7 +414,7 @@ world_snapshot() {
 # A snapshot to compare later ones against, taken once the kernel has finished reaping the host
 # veths of containers removed just before (a host veth whose 7-hex ID prefix matches no container).
 settled_world_snapshot() {
-	wait_until 3 _no_orphan_veths || true
+	wait_until 10 _no_orphan_veths || true
 	world_snapshot
 }
 
@@ -431,10 +431,11 @@ state_ids() {
 	grep -rhoE '[0-9a-f]{64}' "$BRIDGECTL_ROOT" 2>/dev/null | sort -u || true
 }
 
-# expect_world DESC SNAPSHOT : polls up to 3 s (host veths die asynchronously after their netns).
+# expect_world DESC SNAPSHOT : polls up to 10 s (host veths die asynchronously after their netns,
+# and with RCU_LAZY kernels the reaping can take seconds).
 expect_world() {
 	local desc=$1 want=$2 now
-	if wait_until 3 _world_is "$want"; then
+	if wait_until 10 _world_is "$want"; then
 		pass "$desc"
 	else
 		now=$(world_snapshot)
@@ -467,7 +468,7 @@ check_leftovers() {
 	section "leftovers check"
 	local extra
 	# Host veths of a removed container disappear when the kernel reaps its namespace: poll.
-	if wait_until 3 _no_extra_links; then
+	if wait_until 10 _no_extra_links; then
 		pass "leftovers: only $(_allowed_links | tr '\n' ' ')remain as links"
 	else
 		fail "leftovers: links remain" "$(_extra_links | tr '\n' ' ')" "$(ip -br link)"

@@ -195,7 +195,7 @@ expect_contains "network inspect bridge lists b1" "$OUT" '"b1"'
 expect_ok "container rm b1" bridgectl container rm b1
 if link_exists bridgectl0; then pass "bridgectl0 stays while b2 uses it"; else fail "bridgectl0 stays while b2 uses it"; fi
 expect_ok "container rm b2" bridgectl container rm b2
-if wait_until 3 link_absent bridgectl0; then pass "removing the last container deletes bridgectl0"; else fail "removing the last container deletes bridgectl0"; fi
+if wait_until 10 link_absent bridgectl0; then pass "removing the last container deletes bridgectl0"; else fail "removing the last container deletes bridgectl0"; fi
 run bridgectl network ls
 expect_match "bridge is still listed" '^[0-9a-f]{12} +bridge ' "$OUT"
 
@@ -214,7 +214,7 @@ for n in serveur client; do
 	if [[ ! -e /run/netns/$n && ! -e /etc/netns/$n ]]; then pass "$n's netns and /etc/netns/$n are gone"; else fail "$n's netns and /etc/netns/$n are gone"; fi
 	expect_no_match "ip netns list no longer shows $n" "^$n( |\$)" "$(ip netns list)"
 done
-if wait_until 3 _no_veth_of "$serveur_id"; then pass "serveur's host veth is gone"; else fail "serveur's host veth is gone" "$(ip -br link)"; fi
+if wait_until 10 _no_veth_of "$serveur_id"; then pass "serveur's host veth is gone"; else fail "serveur's host veth is gone" "$(ip -br link)"; fi
 
 section "container prune"
 expect_ok "run -d --name busy -- sleep 300" timeout 10 bridgectl run -d --name busy --network app-network -- sleep 300

@@ -177,5 +177,5 @@ expect_world "rm dry-run removed nothing" "$before"
 section "network rm"
 expect_ok "network rm app-network" bridgectl network rm app-network
 expect_eq "network rm prints the name" app-network "$OUT"
-if wait_until 3 link_absent "$app_br"; then pass "the bridge is gone"; else fail "the bridge is gone" "$(ip -br link)"; fi
+if wait_until 10 link_absent "$app_br"; then pass "the bridge is gone"; else fail "the bridge is gone" "$(ip -br link)"; fi
 expect_error "network rm of an unknown network" app-network bridgectl network rm app-network

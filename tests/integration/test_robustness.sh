@@ -83,7 +83,7 @@ done
 expect_eq "no k* namespace is left" "" "$(netns_names | grep -E '^k[0-9]+$' | tr '\n' ' ' || true)"
 expect_eq "no /etc/netns/k* is left" "" "$(find /etc/netns -mindepth 1 -maxdepth 1 -name 'k*' | tr '\n' ' ')"
 expect_ok "network rm n1 after the kills" bridgectl network rm n1
-if wait_until 3 link_absent "br-${n1_id:0:12}"; then pass "n1's bridge is gone"; else fail "n1's bridge is gone"; fi
+if wait_until 10 link_absent "br-${n1_id:0:12}"; then pass "n1's bridge is gone"; else fail "n1's bridge is gone"; fi
 expect_eq "no veth is left" "" "$(link_names | grep '^veth' | tr '\n' ' ' || true)"
 
 section "failure injected before each step rolls everything back"
@@ -112,7 +112,7 @@ inject_each_step() {
 		if [[ $ERR != "Error: "* || $(grep -c '' <<<"$ERR") -ne 1 ]]; then
 			problems+=("step $k: stderr is not one 'Error: ' line: $ERR")
 		fi
-		if wait_until 3 _world_is "$before"; then
+		if wait_until 10 _world_is "$before"; then
 			continue
 		fi
 		# shellcheck disable=SC2086 # CHECK is a command line
@@ -144,7 +144,7 @@ inject_each_step() {
 container_gone() {
 	[[ ! -e /run/netns/$1 && ! -e /etc/netns/$1 ]] &&
 		! bridgectl container inspect "$1" >/dev/null 2>&1 &&
-		wait_until 3 _no_orphan_veths
+		wait_until 10 _no_orphan_veths
 }
 
 network_gone() { # NAME BRIDGE
@@ -155,7 +155,7 @@ disconnected() { # NETWORK CONTAINER
 	local doc
 	doc=$(bridgectl container inspect "$2" 2>/dev/null) || return 1
 	[[ $(json_get "$doc" "\"$1\" in d[0][\"NetworkSettings\"][\"Networks\"]") == false ]] &&
-		link_absent eth1 "$2" && wait_until 3 _no_orphan_veths
+		link_absent eth1 "$2" && wait_until 10 _no_orphan_veths
 }
 
 # dry_run_lines CMD... : how many commands --dry-run prints for CMD (for the record).
@@ -190,7 +190,7 @@ if link_exists bridgectl0; then pass "bridgectl0 exists once z is created"; else
 
 # Removal too: a failed rm leaves the container whole (its netns, veth, files and record).
 inject_each_step --or-done "container_gone z" "container rm z (last user of the default bridge)" bridgectl container rm z
-if wait_until 3 link_absent bridgectl0; then pass "bridgectl0 is gone with z"; else fail "bridgectl0 is gone with z"; fi
+if wait_until 10 link_absent bridgectl0; then pass "bridgectl0 is gone with z"; else fail "bridgectl0 is gone with z"; fi
 inject_each_step --or-done "container_gone y" "container rm -f y" bridgectl container rm -f y
 inject_each_step --or-done "container_gone x" "container rm -f x" bridgectl container rm -f x
 inject_each_step --or-done "network_gone inj-b $inj_b_br" "network rm inj-b" bridgectl network rm inj-b
