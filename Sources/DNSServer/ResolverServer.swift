@@ -71,6 +71,10 @@ public final class ResolverServer {
     var log = QueryLog(capacity: 1000)
     var running = true
     var buffer = [UInt8](repeating: 0, count: 65536)
+    /// When /etc/resolv.conf was last looked at, and its change time then: the host's upstreams
+    /// are re-read when it changes (checked at most once a second, on forwarding only).
+    var upstreamsCheckedAt: UInt64 = 0
+    var resolvConfChangeTime: Int = 0
 
     /// Per attempt; three attempts across the upstreams keep a SERVFAIL under the 5 s bound.
     static let attemptTimeout: UInt64 = 1_400_000_000
@@ -176,6 +180,7 @@ public final class ResolverServer {
             reply = DNSWire.response(to: query, rcode: DNSRCode.noError, answers: [], maxSize: limit)
             entry.outcome = .noData
         case .forward:
+            if listener.upstreams.isEmpty { refreshHostUpstreams(now: started) }
             forward(bytes, query: query, client: client, upstreams: listener.upstreams.isEmpty ? hostUpstreams : listener.upstreams,
                     entry: entry, started: started)
             return
@@ -197,6 +202,18 @@ public final class ResolverServer {
     }
 
     // MARK: Forwarding
+
+    func refreshHostUpstreams(now: UInt64) {
+        guard now - upstreamsCheckedAt > 1_000_000_000 else { return }
+        upstreamsCheckedAt = now
+        var info = stat()
+        guard stat("/etc/resolv.conf", &info) == 0 else { return }
+        let changed = info.st_ctim.tv_sec * 1_000_000_000 + info.st_ctim.tv_nsec
+        if changed != resolvConfChangeTime {
+            resolvConfChangeTime = changed
+            hostUpstreams = Self.readHostUpstreams()
+        }
+    }
 
     func forward(_ bytes: [UInt8], query: DNSQuery, client: Client, upstreams: [UInt32], entry: QueryLog.Entry, started: UInt64) {
         var entry = entry

@@ -12,9 +12,9 @@ echo "nameserver 203.0.113.1" >/etc/resolv.conf
 
 # A stand-in upstream: every A query gets 203.0.113.99, except nx.example.test (NXDOMAIN).
 FAKE_DNS_PY='
-import socket, struct
+import socket, struct, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("203.0.113.1", 53))
+s.bind((sys.argv[1] if len(sys.argv) > 1 else "203.0.113.1", 53))
 while True:
     q, a = s.recvfrom(512)
     ident = struct.unpack(">H", q[:2])[0]
@@ -24,7 +24,7 @@ while True:
     question = q[12:i + 5]
     if ".".join(labels) == "nx.example.test":
         s.sendto(struct.pack(">HHHHHH", ident, 0x8183, 1, 0, 0, 0) + question, a); continue
-    answer = b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + bytes([203, 0, 113, 99])
+    answer = b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + bytes(int(b) for b in (sys.argv[2] if len(sys.argv) > 2 else "203.0.113.99").split("."))
     s.sendto(struct.pack(">HHHHHH", ident, 0x8180, 1, 1, 0, 0) + question + answer, a)
 '
 start_bg ip netns exec inet python3 -c "$FAKE_DNS_PY"
@@ -105,6 +105,15 @@ expect_eq "no upstream answering: SERVFAIL" "SERVFAIL" "$OUT"
 if [[ $elapsed -le 5 ]]; then pass "SERVFAIL within 5 s ($elapsed s)"; else fail "SERVFAIL within 5 s" "took $elapsed s"; fi
 dig_short lost serveur
 expect_eq "--dns only changes forwarding: container names still resolve" "172.18.0.2" "$OUT"
+
+# A loopback resolver on the host, like systemd-resolved's 127.0.0.53, answering differently.
+start_bg python3 -c "$FAKE_DNS_PY" 127.0.0.53 203.0.113.53
+echo "nameserver 127.0.0.53" >/etc/resolv.conf
+sleep 1.2
+dig_short client www.example.org
+expect_eq "forwarding follows /etc/resolv.conf to a loopback upstream (queried from the host namespace)" "203.0.113.53" "$OUT"
+echo "nameserver 203.0.113.1" >/etc/resolv.conf
+sleep 1.2 # the resolver re-reads /etc/resolv.conf at most once a second
 
 section "robustness"
 run ip netns exec client python3 -c '
