@@ -421,9 +421,12 @@ settled_world_snapshot() {
 _no_orphan_veths() {
 	local ids veth
 	ids=$(bridgectl container ls -q --no-trunc 2>/dev/null || bridgectl container ls -q 2>/dev/null || true)
-	for veth in $(link_names | grep -E '^veth[0-9a-f]{7}[0-9]+$'); do
+	# `|| true`: with no veth at all grep fails, and under errexit/pipefail that failure would
+	# become this function's status.
+	for veth in $(link_names | grep -E '^veth[0-9a-f]{7}[0-9]+$' || true); do
 		grep -q "^${veth:4:7}" <<<"$ids" || return 1
 	done
+	return 0
 }
 
 # Every 64-hex ID mentioned by a file of the state root: a record the store still holds.
@@ -432,7 +435,7 @@ state_ids() {
 }
 
 # expect_world DESC SNAPSHOT : polls up to 10 s (host veths die asynchronously after their netns,
-# and with RCU_LAZY kernels the reaping can take seconds).
+# and with RCU_LAZY kernels a batch of namespace cleanups can wait ~10 s for lazy RCU callbacks).
 expect_world() {
 	local desc=$1 want=$2 now
 	if wait_until 10 _world_is "$want"; then

@@ -4,7 +4,7 @@
 #   tests/integration/run.sh [TEST...]      (TEST: test_foo or test_foo.sh; default: all)
 #
 # Env: BRIDGECTL (binary, default $repo/.build/release/bridgectl), TEST_TIMEOUT (seconds per test,
-# default 120), BRIDGECTL_TEST_LOGS (folder for per-test logs, default a new /tmp folder).
+# default 300), BRIDGECTL_TEST_LOGS (folder for per-test logs, default a new /tmp folder).
 #
 # First the harness proves on the real host that a throwaway host leaves nothing behind
 # (harness_selftest.sh); only then is each test_*.sh run, each in its OWN throwaway host so that
@@ -20,7 +20,7 @@ BRIDGECTL=${BRIDGECTL:-$repo/.build/release/bridgectl}
 # Tests run from other folders: make the path absolute relative to where we were called.
 [[ $BRIDGECTL == /* ]] || BRIDGECTL=$PWD/$BRIDGECTL
 export BRIDGECTL
-timeout_s=${TEST_TIMEOUT:-120}
+timeout_s=${TEST_TIMEOUT:-300}
 logs=${BRIDGECTL_TEST_LOGS:-$(mktemp -d /tmp/bridgectl-itest.XXXXXX)}
 mkdir -p "$logs"
 

@@ -93,6 +93,12 @@ INJECT_STEPS=-1
 # async veth removal): rolled back. For a removal, --or-done also accepts a failure after which
 # CHECK (a command) says the object is completely gone: rolled forward. Anything in between is
 # half-done; the command is then re-run plainly so that the rest of the test starts clean.
+_rolled_back_or_done() { # BEFORE CHECK
+	_world_is "$1" && return 0
+	# shellcheck disable=SC2086 # CHECK is a command line
+	[[ -n $2 ]] && $2
+}
+
 inject_each_step() {
 	local check=
 	if [[ $1 == --or-done ]]; then
@@ -112,8 +118,10 @@ inject_each_step() {
 		if [[ $ERR != "Error: "* || $(grep -c '' <<<"$ERR") -ne 1 ]]; then
 			problems+=("step $k: stderr is not one 'Error: ' line: $ERR")
 		fi
-		if wait_until 10 _world_is "$before"; then
-			continue
+		# Polls until the world is back as before (rolled back) or, for a removal, CHECK says the
+		# object is completely gone (rolled forward): either ends the wait at once.
+		if wait_until 10 _rolled_back_or_done "$before" "$check"; then
+			_world_is "$before" && continue
 		fi
 		# shellcheck disable=SC2086 # CHECK is a command line
 		if [[ -n $check ]] && $check; then
