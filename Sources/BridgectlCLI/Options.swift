@@ -80,3 +80,9 @@ enum Parse {
         return result
     }
 }
+
+/// A failure found by a command itself (not a usage mistake): one `Error:` line, exit 1.
+struct CommandFailure: UserFacingError {
+    let message: String
+    init(_ message: String) { self.message = message }
+}

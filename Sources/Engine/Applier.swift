@@ -27,7 +27,9 @@ public final class Applier {
         if plan.onInterruption == .rollForward, let intent = plan.redoIntent {
             journal = try store.writeRedoJournal(intent)
         } else {
-            journal = try store.writePlanJournal("op-" + ObjectID.random().short, contents: try store.encode(plan))
+            let encoded = try store.encode(plan)
+            Timing.mark("plan encoded for the journal")
+            journal = try store.writePlanJournal("op-" + ObjectID.random().short, contents: encoded)
         }
         Timing.mark("journal written")
         var done: [Step] = []

@@ -47,6 +47,7 @@ extension Session {
         let (record, created) = try ContainerPlanner.create(request, id: .random(), created: Clock.rfc3339Now(), mode: mode,
                                                          targets: targets, hostResolver: hostResolver(),
                                                          makeID: { .random() })
+        Timing.mark("planned")
         var plan = created
         plan.steps = prelude + plan.steps
         try run(plan, dryRun: dryRun)

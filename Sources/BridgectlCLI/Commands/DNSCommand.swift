@@ -34,7 +34,7 @@ struct DNSLog: ParsableCommand {
     func run() throws {
         _ = try global.session(mutating: false)
         guard let reply = ControlChannel.request("log \(count)", at: ResolverProcess.controlPath(root: global.stateRoot)) else {
-            throw ValidationError("the DNS resolver is not running")
+            throw CommandFailure("the DNS resolver is not running (it starts with the first container on a user-defined network)")
         }
         if !reply.isEmpty { print(reply) }
     }

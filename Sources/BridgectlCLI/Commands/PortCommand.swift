@@ -24,7 +24,7 @@ struct PortCommand: ParsableCommand {
             }
             bindings = bindings.filter { $0.containerPort == number && $0.transport == transport }
             guard !bindings.isEmpty else {
-                throw ValidationError("no public port '\(port)' published for \(record.name)")
+                throw CommandFailure("no public port '\(number)/\(transport.rawValue)' published for \(record.name)")
             }
             printLines(bindings.map { "\($0.hostIP):\($0.hostPort)" })
             return
