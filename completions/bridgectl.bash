@@ -173,13 +173,13 @@ _bridgectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    network|container|exec|run|help)
+    network|container|exec|run|port|dns|help)
         # Offer subcommand argument completions
         "_bridgectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'network container exec run help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'network container exec run port dns help' -- "${cur}"))
         ;;
     esac
 }
@@ -374,7 +374,7 @@ _bridgectl_container() {
 _bridgectl_container_create() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --version -h --help)
-    repeating_options=(--network --net --alias --network-alias --dns --dns-search --add-host)
+    repeating_options=(--network --net --alias --network-alias --dns --dns-search --add-host -p --publish)
     non_repeating_options=(--root --ip -h --hostname)
     __bridgectl_offer_flags_options 1
 
@@ -402,6 +402,9 @@ _bridgectl_container_create() {
         return
         ;;
     '--add-host')
+        return
+        ;;
+    '-p'|'--publish')
         return
         ;;
     esac
@@ -494,7 +497,7 @@ _bridgectl_exec() {
 _bridgectl_run() {
     repeating_flags=()
     non_repeating_flags=(--detach -d --rm --version -h --help)
-    repeating_options=(-e --env --network --net --alias --network-alias --dns --dns-search --add-host)
+    repeating_options=(-e --env --network --net --alias --network-alias --dns --dns-search --add-host -p --publish)
     non_repeating_options=(--root --name --ip -h --hostname)
     __bridgectl_offer_flags_options -1
 
@@ -528,6 +531,80 @@ _bridgectl_run() {
         return
         ;;
     '--add-host')
+        return
+        ;;
+    '-p'|'--publish')
+        return
+        ;;
+    esac
+}
+
+_bridgectl_port() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root)
+    __bridgectl_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    esac
+}
+
+_bridgectl_dns() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __bridgectl_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    status|log)
+        # Offer subcommand argument completions
+        "_bridgectl_dns_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'status log' -- "${cur}"))
+        ;;
+    esac
+}
+
+_bridgectl_dns_status() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root)
+    __bridgectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    esac
+}
+
+_bridgectl_dns_log() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root -n --tail)
+    __bridgectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '-n'|'--tail')
         return
         ;;
     esac

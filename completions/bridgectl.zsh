@@ -54,13 +54,15 @@ _bridgectl() {
             'container:Manage containers: named network namespaces (ip netns compatible).'
             'exec:Run a command inside a container, exactly as '\''ip netns exec'\'' would; exit with its status.'
             'run:Create a container and run a command in it (create + exec).'
+            'port:List a container'\''s published ports, as '\''docker port'\'' does.'
+            'dns:The embedded DNS resolver (127.0.0.11 in containers on user-defined networks).'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        network|container|exec|run|help)
+        network|container|exec|run|port|dns|help)
             "_bridgectl_${words[1]}" && ret=0
             ;;
         esac
@@ -263,6 +265,7 @@ _bridgectl_container_create() {
         '*--dns[DNS server for the container'\''s resolv.conf (repeatable).]:dns:'
         '*--dns-search[DNS search domain (repeatable).]:dns-search:'
         '*--add-host[Extra /etc/hosts entry (repeatable).]:name\:ip|name\:host-gateway:'
+        '*'{-p,--publish}'[Publish a port\: \[HOSTIP\:\]\[HOSTPORT\:\]CPORT\[/tcp|udp\], ranges allowed.]:spec:'
         ':name:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -361,7 +364,76 @@ _bridgectl_run() {
         '*--dns[DNS server for the container'\''s resolv.conf (repeatable).]:dns:'
         '*--dns-search[DNS search domain (repeatable).]:dns-search:'
         '*--add-host[Extra /etc/hosts entry (repeatable).]:name\:ip|name\:host-gateway:'
+        '*'{-p,--publish}'[Publish a port\: \[HOSTIP\:\]\[HOSTPORT\:\]CPORT\[/tcp|udp\], ranges allowed.]:spec:'
         '*:command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_bridgectl_port() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        ':container:'
+        ':port:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_bridgectl_dns() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'status:Show the resolver process, the namespaces it serves and its counters.'
+            'log:Show recent queries: who asked, what, the answer or upstream, how long.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        status|log)
+            "_bridgectl_dns_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_bridgectl_dns_status() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_bridgectl_dns_log() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '(-n --tail)'{-n,--tail}'[How many queries (newest last).]:tail:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
