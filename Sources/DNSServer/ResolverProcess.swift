@@ -26,10 +26,6 @@ public enum ResolverProcess {
         return ControlChannel.request(text, at: path)
     }
 
-    public static func isRunning(root: String) -> Bool {
-        ControlChannel.request("status", at: controlPath(root: root), timeoutSeconds: 2) != nil
-    }
-
     /// Spawns `bridgectl dns serve` in its own session, output to a log next to its socket, and
     /// waits (bounded) until it answers.
     static func start(root: String) throws {

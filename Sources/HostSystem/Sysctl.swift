@@ -1,3 +1,5 @@
+import Glibc
+
 /// Kernel parameters under /proc/sys. Writes apply to the calling thread's network namespace.
 public enum Sysctl {
     public static func path(for key: String) -> String {
@@ -21,5 +23,4 @@ public enum Sysctl {
     }
 }
 
-import Glibc
 import CLinux

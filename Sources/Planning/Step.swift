@@ -109,9 +109,4 @@ public struct Plan: Codable, Equatable, Sendable {
         self.summary = summary; self.steps = steps; self.onInterruption = onInterruption; self.redoIntent = redoIntent
     }
 
-    public static func + (lhs: Plan, rhs: [Step]) -> Plan {
-        var plan = lhs
-        plan.steps += rhs
-        return plan
-    }
 }

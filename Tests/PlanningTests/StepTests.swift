@@ -79,12 +79,4 @@ import Testing
         let data = try JSONEncoder().encode(plan)
         #expect(try JSONDecoder().decode(Plan.self, from: data) == plan)
     }
-
-    @Test func planPlusAppends() {
-        let plan = Plan(summary: "s", steps: [.deleteNamespace(name: "a")], onInterruption: .rollForward)
-        let more = plan + [.deleteNamespace(name: "b")]
-        #expect(more.steps == [.deleteNamespace(name: "a"), .deleteNamespace(name: "b")])
-        #expect(more.summary == "s")
-        #expect(more.onInterruption == .rollForward)
-    }
 }
