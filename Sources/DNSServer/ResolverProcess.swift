@@ -33,7 +33,7 @@ public enum ResolverProcess {
         let arguments = ["/proc/self/exe", "dns", "serve", "--root", root]
         _ = try NamespaceExec.spawnHere(arguments: arguments,
                                         options: .init(environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"], detached: true,
-                                                       logPath: logPath(root: root)))
+                                                       logPath: logPath(root: root), workingDirectory: "/"))
         let path = controlPath(root: root)
         for _ in 0..<300 {
             if ControlChannel.request("status", at: path, timeoutSeconds: 1) != nil { return }

@@ -8,8 +8,11 @@ public enum NamespaceExec {
         /// Start in a new session with stdio on `logPath` (or /dev/null) and do not wait.
         public var detached: Bool
         public var logPath: String?
-        public init(environment: [String], detached: Bool = false, logPath: String? = nil) {
+        /// For long-lived helpers: "/" so they never pin the directory bridgectl was run from.
+        public var workingDirectory: String?
+        public init(environment: [String], detached: Bool = false, logPath: String? = nil, workingDirectory: String? = nil) {
             self.environment = environment; self.detached = detached; self.logPath = logPath
+            self.workingDirectory = workingDirectory
         }
     }
 
@@ -66,6 +69,9 @@ public enum NamespaceExec {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
+        if let directory = options.workingDirectory {
+            posix_spawn_file_actions_addchdir_np(&actions, directory)
         }
         posix_spawnattr_setflags(&attributes, flags)
         let argv = arguments.map { strdup($0) } + [nil]
