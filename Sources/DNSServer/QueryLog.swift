@@ -31,7 +31,6 @@ struct QueryLog {
     }
 
     struct Entry {
-        var time: UInt64 = 0
         var container = ""
         var name = ""
         var type: UInt16 = 0

@@ -30,8 +30,7 @@ public final class ResolverServer {
         let container: ObjectID
         var reader = TCPFrameReader()
         var outgoing: [UInt8] = []
-        var lastActive: UInt64
-        init(fd: Int32, container: ObjectID, now: UInt64) { self.fd = fd; self.container = container; lastActive = now }
+        init(fd: Int32, container: ObjectID) { self.fd = fd; self.container = container }
     }
 
     enum Client {
@@ -161,7 +160,7 @@ public final class ResolverServer {
             if let reply = DNSWire.errorResponse(to: bytes, rcode: error.rcode) { deliver(reply, to: client) }
             return
         }
-        var entry = QueryLog.Entry(time: started, container: listener.name, name: query.question.name,
+        var entry = QueryLog.Entry(container: listener.name, name: query.question.name,
                                    type: query.question.type)
         rotation &+= 1
         let limit = maxSize ?? max(512, Int(query.ednsPayloadSize ?? 512))
@@ -287,7 +286,7 @@ public final class ResolverServer {
             let fd = accept4(listener.tcp, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             guard fd >= 0 else { return }
             guard connections.count < 512 else { close(fd); continue }
-            connections[fd] = Connection(fd: fd, container: listener.container, now: Clock.monotonicNanoseconds())
+            connections[fd] = Connection(fd: fd, container: listener.container)
             loop.add(fd, token: Self.token(.tcpConnection, Int(fd)))
         }
     }
@@ -302,7 +301,6 @@ public final class ResolverServer {
                 if errno != EAGAIN && errno != EWOULDBLOCK { closeConnection(fd) }
                 break
             }
-            connection.lastActive = Clock.monotonicNanoseconds()
             connection.reader.append(buffer[0..<count])
             if connection.reader.failed { closeConnection(fd); return }
             while let message = connection.reader.nextMessage() {

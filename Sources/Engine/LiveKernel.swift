@@ -13,6 +13,9 @@ public final class LiveKernel: StepExecutor {
     /// Namespaces this process created or entered: their fd and a netlink socket living inside.
     private var namespaces: [String: (fd: Int32, socket: NetlinkSocket)] = [:]
     private var runDirectoryPrepared = false
+    /// Interface indexes already looked up, by namespace ("" for the host) and name: a plan
+    /// touches eth0 three times (address, up, route), and each look-up is a netlink round trip.
+    private var indexes: [String: [String: Int32]] = [:]
 
     public init(store: StateStore) {
         self.store = store
@@ -43,9 +46,11 @@ public final class LiveKernel: StepExecutor {
     }
 
     func index(of link: String, in namespace: String?) throws -> Int32 {
+        if let known = indexes[namespace ?? ""]?[link] { return known }
         guard let index = try socket(for: namespace).interfaceIndex(of: link) else {
             throw SystemError("find link \(link)\(namespace.map { " in \($0)" } ?? "")", code: ENODEV)
         }
+        indexes[namespace ?? "", default: [:]][link] = index
         return index
     }
 
@@ -77,6 +82,7 @@ public final class LiveKernel: StepExecutor {
         case .addDefaultRoute(let gateway, let link, let namespace):
             try socket(for: namespace).replaceDefaultRoute(via: gateway, index: try index(of: link, in: namespace), link: link)
         case .deleteLink(let name, let namespace):
+            indexes[namespace ?? ""]?[name] = nil
             try socket(for: namespace).deleteLink(named: name)
         case .createNamespace(let name, let disableIPv6):
             try prepareRunDirectory()
@@ -88,6 +94,7 @@ public final class LiveKernel: StepExecutor {
             try prepareRunDirectory()
             try NetworkNamespace.aliasHost(named: name)
         case .deleteNamespace(let name):
+            indexes[name] = nil
             if let handle = namespaces.removeValue(forKey: name) { close(handle.fd) }
             try NetworkNamespace.delete(named: name)
         case .killProcesses(let namespace):

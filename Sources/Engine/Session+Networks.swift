@@ -4,8 +4,9 @@ import HostSystem
 
 extension Session {
     public func createNetwork(_ request: NetworkCreateRequest, dryRun: Bool) throws -> (NetworkRecord, Plan) {
-        let hostLinks = Set(try kernel.hostSocket().linkNames())
-        let claims = request.subnet == nil ? try hostClaims() : []
+        let links = try kernel.hostSocket().linkNamesByIndex()
+        let hostLinks = Set(links.values)
+        let claims = request.subnet == nil ? try hostClaims(links: links) : []
         let id = ObjectID.random()
         let placeholder = NetworkRecord(id: id, name: request.name, kind: .user, created: "", bridgeName: "")
         let (record, plan) = try NetworkPlanner.create(request, id: id, created: Clock.rfc3339Now(),

@@ -136,19 +136,23 @@ public final class Session {
     public func run(_ plan: Plan, dryRun: Bool) throws {
         guard !dryRun else { return }
         try applier.apply(plan)
-        cachedNetworks = nil
+        if plan.steps.contains(where: { if case .putNetwork = $0 { return true }; if case .removeNetwork = $0 { return true }; return false }) {
+            cachedNetworks = nil
+        }
     }
 
     // MARK: Host observations
 
     /// Subnets the host already uses (interface addresses and routes): default pools skip them.
-    func hostClaims() throws -> [SubnetClaim] {
+    /// `links` is the host's link dump, when the caller already has it.
+    func hostClaims(links: [Int32: String]? = nil) throws -> [SubnetClaim] {
         let socket = try kernel.hostSocket()
+        let links = try links ?? socket.linkNamesByIndex()
         var claims: [SubnetClaim] = []
-        for (link, address) in try socket.ipv4Addresses() where address.ip.octets[0] != 127 {
+        for (link, address) in try socket.ipv4Addresses(linkNames: links) where address.ip.octets[0] != 127 {
             claims.append(SubnetClaim(subnet: address.network, owner: "host address \(address) on \(link)"))
         }
-        for (destination, link) in try socket.ipv4Routes() where destination.address.octets[0] != 127 {
+        for (destination, link) in try socket.ipv4Routes(linkNames: links) where destination.address.octets[0] != 127 {
             claims.append(SubnetClaim(subnet: destination, owner: "host route \(destination)\(link.map { " dev \($0)" } ?? "")"))
         }
         return claims

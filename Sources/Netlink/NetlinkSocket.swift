@@ -80,18 +80,6 @@ public final class NetlinkSocket {
         try check(rtnl_link_delete(handle, link), "delete link \(name)")
     }
 
-    public func linkNames() throws(NetlinkError) -> [String] {
-        var cache: OpaquePointer?
-        try check(rtnl_link_alloc_cache(handle, AF_UNSPEC, &cache), "list links")
-        defer { nl_cache_free(cache) }
-        var names: [String] = []
-        var object = nl_cache_get_first(cache)
-        while let current = object {
-            if let name = rtnl_link_get_name(current) { names.append(String(cString: name)) }
-            object = nl_cache_get_next(current)
-        }
-        return names
-    }
 
     // MARK: Addresses and routes
 
@@ -131,9 +119,8 @@ public final class NetlinkSocket {
         try check(rtnl_route_add(handle, route, NLM_F_CREATE | NLM_F_REPLACE), "add default route via \(gateway) dev \(link)")
     }
 
-    /// Every IPv4 address on this namespace's links, with the link's name.
-    public func ipv4Addresses() throws(NetlinkError) -> [(link: String, address: InterfaceAddress)] {
-        let names = try linkNamesByIndex()
+    /// Every IPv4 address on this namespace's links, with the link's name (from `linkNamesByIndex`).
+    public func ipv4Addresses(linkNames names: [Int32: String]) throws(NetlinkError) -> [(link: String, address: InterfaceAddress)] {
         var cache: OpaquePointer?
         try check(rtnl_addr_alloc_cache(handle, &cache), "list addresses")
         defer { nl_cache_free(cache) }
@@ -151,8 +138,7 @@ public final class NetlinkSocket {
     }
 
     /// The main table's IPv4 routes (destination and outgoing link), default route excluded.
-    public func ipv4Routes() throws(NetlinkError) -> [(destination: IPv4Network, link: String?)] {
-        let names = try linkNamesByIndex()
+    public func ipv4Routes(linkNames names: [Int32: String]) throws(NetlinkError) -> [(destination: IPv4Network, link: String?)] {
         var cache: OpaquePointer?
         try check(rtnl_route_alloc_cache(handle, AF_INET, 0, &cache), "list routes")
         defer { nl_cache_free(cache) }
@@ -173,7 +159,8 @@ public final class NetlinkSocket {
         return result
     }
 
-    func linkNamesByIndex() throws(NetlinkError) -> [Int32: String] {
+    /// Every link of this namespace by interface index: one dump.
+    public func linkNamesByIndex() throws(NetlinkError) -> [Int32: String] {
         var cache: OpaquePointer?
         try check(rtnl_link_alloc_cache(handle, AF_UNSPEC, &cache), "list links")
         defer { nl_cache_free(cache) }

@@ -34,6 +34,9 @@ public enum FirewallPlanner {
     static let preroutingJump = "-m addrtype --dst-type LOCAL \(RuleText.comment("published ports")) -j \(dnatChain)"
     static let outputJump = "-m addrtype --dst-type LOCAL \(RuleText.comment("published ports from this host")) -j \(dnatOutputChain)"
     static let postroutingJump = "\(RuleText.comment("masquerade and hairpin")) -j \(postroutingChain)"
+    /// Built-in nat chain, bridgectl chain it jumps to, and the jump rule.
+    static let natJumps = [("PREROUTING", dnatChain, preroutingJump), ("OUTPUT", dnatOutputChain, outputJump),
+                           ("POSTROUTING", postroutingChain, postroutingJump)]
 
     /// Chains and jumps shared by all networks, for whatever of them is missing.
     public static func baseSetup(observed: FirewallObservation) -> [RuleOp] {
@@ -64,14 +67,8 @@ public enum FirewallPlanner {
         if !observed.hasJump("filter", from: "FORWARD", to: userChain) {
             ops.append(.insert(table: "filter", chain: "FORWARD", position: 1, spec: userJump))
         }
-        if !observed.hasJump("nat", from: "PREROUTING", to: dnatChain) {
-            ops.append(.append(table: "nat", chain: "PREROUTING", spec: preroutingJump))
-        }
-        if !observed.hasJump("nat", from: "OUTPUT", to: dnatOutputChain) {
-            ops.append(.append(table: "nat", chain: "OUTPUT", spec: outputJump))
-        }
-        if !observed.hasJump("nat", from: "POSTROUTING", to: postroutingChain) {
-            ops.append(.append(table: "nat", chain: "POSTROUTING", spec: postroutingJump))
+        for (chain, target, jump) in natJumps where !observed.hasJump("nat", from: chain, to: target) {
+            ops.append(.append(table: "nat", chain: chain, spec: jump))
         }
         return ops
     }
@@ -89,9 +86,8 @@ public enum FirewallPlanner {
             }
             ops.append(.deleteChain(table: "filter", chain: userChain))
         }
-        for (chain, jump) in [("PREROUTING", preroutingJump), ("OUTPUT", outputJump), ("POSTROUTING", postroutingJump)] {
-            let target = chain == "PREROUTING" ? dnatChain : chain == "OUTPUT" ? dnatOutputChain : postroutingChain
-            if observed.hasJump("nat", from: chain, to: target) { ops.append(.delete(table: "nat", chain: chain, spec: jump)) }
+        for (chain, target, jump) in natJumps where observed.hasJump("nat", from: chain, to: target) {
+            ops.append(.delete(table: "nat", chain: chain, spec: jump))
         }
         for chain in filterChains where observed.hasChain("filter", chain) {
             ops.append(.flushChain(table: "filter", chain: chain))
