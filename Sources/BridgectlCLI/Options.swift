@@ -56,6 +56,10 @@ func updateResolver(_ session: Session, containerID: ObjectID, removed: Bool) {
     }
 }
 
+func printWarnings(_ session: Session) {
+    for warning in session.warnings { writeStandardError("Warning: \(warning)\n") }
+}
+
 func printLines(_ lines: [String]) {
     if !lines.isEmpty { print(lines.joined(separator: "\n")) }
 }

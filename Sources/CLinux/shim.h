@@ -33,4 +33,16 @@ static inline int clx_wifexited(int status) { return WIFEXITED(status); }
 static inline int clx_wexitstatus(int status) { return WEXITSTATUS(status); }
 static inline int clx_wifsignaled(int status) { return WIFSIGNALED(status); }
 static inline int clx_wtermsig(int status) { return WTERMSIG(status); }
+
+// POSIX record locks on a whole file: fcntl is variadic, which Swift cannot call.
+static inline int clx_try_write_lock(int fd) {
+    struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+    return fcntl(fd, F_SETLK, &lock);
+}
+/// The PID holding a write lock on the file, 0 when none, -1 on error.
+static inline pid_t clx_write_lock_holder(int fd) {
+    struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+    if (fcntl(fd, F_GETLK, &lock) != 0) return -1;
+    return lock.l_type == F_UNLCK ? 0 : lock.l_pid;
+}
 #endif

@@ -35,8 +35,10 @@ public enum ControlChannel {
     static func acceptRequest(_ listener: Int32) -> (Int32, String)? {
         let fd = accept4(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
         guard fd >= 0 else { return nil }
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        // Bounded: the loop serving every container's DNS waits here for a slow client.
+        var timeout = timeval(tv_sec: 0, tv_usec: 250_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 512)
         while bytes.count < 4096 {
@@ -49,35 +51,55 @@ public enum ControlChannel {
         return (fd, line)
     }
 
+    /// A client that went away before reading its reply (a killed bridgectl) costs nothing:
+    /// MSG_NOSIGNAL turns the broken pipe into an ignored error instead of a fatal SIGPIPE.
     static func reply(_ fd: Int32, _ text: String) {
         let bytes = Array((text + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         close(fd)
     }
 
+    /// What came of a request, from the client's side.
+    public enum Outcome: Equatable, Sendable {
+        case reply(String)
+        /// Nothing listens on the socket: no resolver runs (or it is between two lives).
+        case unreachable
+        /// Connected, but no reply came in time: a resolver that is stopped, stalled or exiting.
+        case noAnswer
+    }
+
     /// Client side: sends `request`, returns the reply, or nil when no resolver answers.
-    public static func request(_ request: String, at path: String, timeoutSeconds: Int = 5) -> String? {
+    public static func request(_ request: String, at path: String, timeoutSeconds: Int = 3) -> String? {
+        if case .reply(let text) = exchange(request, at: path, timeoutSeconds: timeoutSeconds) { return text }
+        return nil
+    }
+
+    public static func exchange(_ request: String, at path: String, timeoutSeconds: Int = 3) -> Outcome {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return .unreachable }
         defer { close(fd) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = unixAddress(path)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard connected == 0 else { return nil }
+        guard connected == 0 else { return .unreachable }
         let bytes = Array((request + "\n").utf8)
-        guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else { return nil }
+        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
+            return .noAnswer
+        }
         var reply: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
+        while reply.count < 1 << 20 {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
             reply += chunk[0..<count]
         }
-        guard !reply.isEmpty else { return nil }
-        return String(decoding: reply, as: UTF8.self).trimmingTrailingNewlines()
+        guard !reply.isEmpty else { return .noAnswer }
+        return .reply(String(decoding: reply, as: UTF8.self).trimmingTrailingNewlines())
     }
 }
 

@@ -66,4 +66,6 @@ struct ResolverCounters {
     var forwarded = 0
     var servfail = 0
     var malformed = 0
+    /// Answers that came back for a TCP connection already closed (never sent to another one).
+    var droppedForClosedConnections = 0
 }

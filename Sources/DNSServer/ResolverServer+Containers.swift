@@ -43,7 +43,13 @@ extension ResolverServer {
             if let slot = slotByContainer[id], listeners[slot]?.upstreams != container.dns.map(\.value) {
                 closeListeners(id)
             }
-            if slotByContainer[id] == nil { try openListeners(for: container) }
+            if slotByContainer[id] == nil {
+                do { try openListeners(for: container) } catch {
+                    // Not served, so not named either: the create that asked is being undone.
+                    table.remove(containerID: id)
+                    throw error
+                }
+            }
         } else {
             closeListeners(id)
         }
@@ -72,8 +78,8 @@ extension ResolverServer {
         listeners[slot] = Listener(container: container.id, name: container.name, udp: fds.0, tcp: fds.1,
                                    upstreams: container.dns.map(\.value))
         slotByContainer[container.id] = slot
-        loop.add(fds.0, token: Self.token(.udp, slot))
-        loop.add(fds.1, token: Self.token(.tcpListen, slot))
+        loop.add(fds.0, token: Self.token(.udp, UInt64(slot)))
+        loop.add(fds.1, token: Self.token(.tcpListen, UInt64(slot)))
     }
 
     func closeListeners(_ id: ObjectID) {
@@ -82,7 +88,8 @@ extension ResolverServer {
             loop.remove(fd)
             close(fd)
         }
-        for (fd, connection) in connections where connection.container == id { closeConnection(fd) }
+        for connection in connections.values where connection.container == id { closeConnection(connection) }
+        shed[id] = nil
     }
 
     // MARK: Control
@@ -100,14 +107,14 @@ extension ResolverServer {
             case ("sync", 2):
                 guard let id = ObjectID(words[1]) else { return "error: bad id" }
                 try sync(id)
-                return "ok \(listeners.count)"
+                return servingCount()
             case ("remove", 2):
                 guard let id = ObjectID(words[1]) else { return "error: bad id" }
                 remove(id)
-                return "ok \(listeners.count)"
+                return servingCount()
             case ("reload", 1):
                 try reloadEverything()
-                return "ok \(listeners.count)"
+                return servingCount()
             case ("status", 1):
                 return statusText()
             case ("log", 2):
@@ -123,14 +130,31 @@ extension ResolverServer {
         }
     }
 
+    /// The reply to a change: how many namespaces are served. With none left the resolver
+    /// stops by itself after replying, so no client has to send a stop that could race with
+    /// another command's start.
+    func servingCount() -> String {
+        if listeners.isEmpty { running = false }
+        return "ok \(listeners.count)"
+    }
+
     func statusText() -> String {
         var lines = [
             "pid \(getpid())",
             "listening 127.0.0.11:53 (udp, tcp) in \(listeners.count) namespace(s)",
             "upstreams \(hostUpstreams.isEmpty ? "none" : hostUpstreams.map(Sockets.dotted).joined(separator: " "))",
             "queries \(counters.queries) answered \(counters.answered) nxdomain \(counters.nxdomain) forwarded \(counters.forwarded) servfail \(counters.servfail) malformed \(counters.malformed)",
-            "in flight \(pending.count), tcp connections \(connections.count)",
+            "in flight \(pending.count) (at most \(Limits.forwardsPerContainer) per container, \(Limits.forwardsTotal) in all), "
+                + "tcp connections \(connections.count) (at most \(Limits.connectionsPerContainer) per container, \(Limits.connectionsTotal) in all), "
+                + "buffered \(bufferedBytes) bytes",
+            "file descriptors: limit \(descriptorLimit), answers dropped for closed connections \(counters.droppedForClosedConnections)",
         ]
+        let names = Dictionary(uniqueKeysWithValues: listeners.values.map { ($0.container, $0.name) })
+        lines += shed.compactMap { id, shed -> String? in
+            guard let name = names[id] else { return nil }
+            return "shed \(name): \(shed.connectionsRefused) connections refused, \(shed.idleClosed) idle closed, "
+                + "\(shed.stalledClosed) unread closed, \(shed.closedForMemory) closed for memory, \(shed.forwardsRefused) forwards refused"
+        }.sorted()
         lines += listeners.values.map(\.name).sorted().map { "namespace \($0)" }
         return lines.joined(separator: "\n")
     }

@@ -14,8 +14,32 @@ import State
 /// to upstream resolvers go out, so a host resolver on 127.0.0.53 works too.
 /// bridgectl tells it about changes over a control socket and waits for the answer, so a change
 /// is visible to the very next query.
+///
+/// Every container is a possibly hostile tenant: what one may hold (TCP connections, in-flight
+/// forwards, buffered bytes) is bounded per container and in total (`Limits`), idle connections
+/// are closed, a connection whose answers are not read is not read from, and no peer behaviour
+/// (a reset, a closed control client) can raise a signal in it.
 public final class ResolverServer {
     public static let listenAddress: UInt32 = 0x7F00_000B  // 127.0.0.11
+
+    /// What one container, and all of them together, may hold. RFC 7766 asks servers under load
+    /// to close idle connections after a few seconds.
+    enum Limits {
+        static let connectionsPerContainer = 16
+        static let connectionsTotal = 2048
+        static let forwardsPerContainer = 128
+        /// Upstream query IDs are 16 bits: this leaves most of them free, so IDs stay hard to guess.
+        static let forwardsTotal = 16384
+        /// A connection stops being read while this much of its answers waits to be sent.
+        static let outgoingHighWater = 16 * 1024
+        /// Bytes buffered across all connections; past it the connection that grew it is closed.
+        static let bufferedTotal = 16 * 1024 * 1024
+        static let idleNanoseconds: UInt64 = 5_000_000_000
+        /// A connection whose answers are not read for this long is closed.
+        static let stalledNanoseconds: UInt64 = 10_000_000_000
+        /// Bytes read from one connection per read call: small, so memory grows in small steps.
+        static let readChunk = 4096
+    }
 
     struct Listener {
         let container: ObjectID
@@ -26,20 +50,36 @@ public final class ResolverServer {
     }
 
     final class Connection {
+        /// Never reused (unlike the fd), so an answer can never reach a later connection that
+        /// happens to get the same fd.
+        let id: UInt64
         let fd: Int32
         let container: ObjectID
         var reader = TCPFrameReader()
         var outgoing: [UInt8] = []
-        init(fd: Int32, container: ObjectID) { self.fd = fd; self.container = container }
+        var outgoingStart = 0
+        var lastActivity: UInt64
+        var reading = true
+        var closed = false
+        /// Its queries waiting on an upstream: a connection waiting for answers is not idle.
+        var forwardsInFlight = 0
+        /// Bytes of this connection counted in `bufferedBytes`.
+        var accounted = 0
+        init(id: UInt64, fd: Int32, container: ObjectID, now: UInt64) {
+            self.id = id; self.fd = fd; self.container = container; lastActivity = now
+        }
+        var outgoingCount: Int { outgoing.count - outgoingStart }
+        var buffered: Int { outgoingCount + reader.bufferedCount }
     }
 
     enum Client {
         case udp(fd: Int32, address: sockaddr_in)
-        case tcp(connection: Int32)
+        case tcp(connection: UInt64)
     }
 
     struct PendingForward {
         let client: Client
+        let container: ObjectID
         let originalID: UInt16
         let query: [UInt8]
         let upstreams: [UInt32]
@@ -49,9 +89,18 @@ public final class ResolverServer {
         let log: QueryLog.Entry
     }
 
-    // Tokens: kind in the top byte, slot below.
+    /// What was refused or closed to protect the others, per container: `dns status` shows it.
+    struct Shed {
+        var connectionsRefused = 0
+        var idleClosed = 0
+        var forwardsRefused = 0
+        var closedForMemory = 0
+        var stalledClosed = 0
+    }
+
+    // Tokens: kind in the top byte, slot (or connection id) below.
     enum Kind: UInt64 { case control = 1, upstream, udp, tcpListen, tcpConnection }
-    static func token(_ kind: Kind, _ slot: Int) -> UInt64 { kind.rawValue << 56 | UInt64(slot) }
+    static func token(_ kind: Kind, _ slot: UInt64) -> UInt64 { kind.rawValue << 56 | slot }
 
     let store: StateStore
     let controlPath: String
@@ -61,19 +110,31 @@ public final class ResolverServer {
     var listeners: [Int: Listener] = [:]
     var slotByContainer: [ObjectID: Int] = [:]
     var nextSlot = 0
-    var connections: [Int32: Connection] = [:]
+    var connections: [UInt64: Connection] = [:]
+    var nextConnectionID: UInt64 = 1
+    var connectionShares = TenantShares<ObjectID>(perTenant: Limits.connectionsPerContainer, total: Limits.connectionsTotal)
+    var bufferedBytes = 0
     var pending: [UInt16: PendingForward] = [:]
+    var forwardShares = TenantShares<ObjectID>(perTenant: Limits.forwardsPerContainer, total: Limits.forwardsTotal)
+    var deadlines = DeadlineQueue()
+    var shed: [ObjectID: Shed] = [:]
     var upstreamSocket: Int32 = -1
     var controlSocket: Int32 = -1
+    /// Kept open to be closed when accept fails with EMFILE: the pending connection can then be
+    /// accepted and dropped, instead of waking the loop forever.
+    var spareDescriptor: Int32 = -1
     var rotation = 0
     var counters = ResolverCounters()
     var log = QueryLog(capacity: 1000)
     var running = true
     var buffer = [UInt8](repeating: 0, count: 65536)
+    var idleCheckedAt: UInt64 = 0
     /// When /etc/resolv.conf was last looked at, and its change time then: the host's upstreams
     /// are re-read when it changes (checked at most once a second, on forwarding only).
     var upstreamsCheckedAt: UInt64 = 0
     var resolvConfChangeTime: Int = 0
+    /// The file-descriptor limit in force (raised to the hard limit at start).
+    var descriptorLimit: UInt64 = 0
 
     /// Per attempt; three attempts across the upstreams keep a SERVFAIL under the 5 s bound.
     static let attemptTimeout: UInt64 = 1_400_000_000
@@ -91,6 +152,19 @@ public final class ResolverServer {
         hostUpstreams = Self.readHostUpstreams()
     }
 
+    /// Runs the resolver for `root` unless another process already does (false then). The
+    /// lifetime lock is taken before the control socket is bound and released only after it is
+    /// removed, so two resolvers never serve one state root.
+    public static func serveExclusively(root: String) throws -> Bool {
+        try Files.createDirectory(ResolverProcess.runtimeDirectory, mode: 0o700)
+        guard let lock = try ProcessLock.acquire(path: ResolverProcess.lifetimeLockPath(root: root)) else { return false }
+        let server = try ResolverServer(root: root, controlPath: ResolverProcess.controlPath(root: root),
+                                        logPath: ResolverProcess.logPath(root: root))
+        defer { lock.removeFile() }
+        try server.run()
+        return true
+    }
+
     /// Host resolvers from /etc/resolv.conf, IPv4 only (loopback ones included: queried from here).
     static func readHostUpstreams() -> [UInt32] {
         guard let text = try? Files.read("/etc/resolv.conf") else { return [] }
@@ -102,19 +176,35 @@ public final class ResolverServer {
     }
 
     public func run() throws {
+        // A peer that resets a connection we are writing to must never end the process.
+        signal(SIGPIPE, SIG_IGN)
+        descriptorLimit = Self.raiseDescriptorLimit()
+        spareDescriptor = open("/dev/null", O_RDONLY | O_CLOEXEC)
         upstreamSocket = try Sockets.bound(Int32(SOCK_DGRAM.rawValue), address: 0, port: 0)
         loop.add(upstreamSocket, token: Self.token(.upstream, 0))
         controlSocket = try ControlChannel.listen(at: controlPath)
         loop.add(controlSocket, token: Self.token(.control, 0))
         try reloadEverything()
         while running {
-            let timeout = nextTimeout()
-            for (token, writable) in loop.wait(timeoutMilliseconds: timeout) {
-                handle(token: token, writable: writable)
-            }
-            expireForwards()
+            for ready in loop.wait(timeoutMilliseconds: nextTimeout()) { handle(ready) }
+            let now = Clock.monotonicNanoseconds()
+            expireForwards(now: now)
+            closeIdleConnections(now: now)
         }
         shutdown()
+    }
+
+    /// Each served namespace holds two descriptors: the soft limit (often 1024) would stop the
+    /// resolver near 500 containers while the hard limit allows far more.
+    static func raiseDescriptorLimit() -> UInt64 {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &raised) == 0 { return UInt64(raised.rlim_cur) }
+        }
+        return UInt64(limit.rlim_cur)
     }
 
     func shutdown() {
@@ -127,14 +217,14 @@ public final class ResolverServer {
 
     // MARK: Dispatch
 
-    func handle(token: UInt64, writable: Bool) {
-        let slot = Int(token & 0x00FF_FFFF_FFFF_FFFF)
-        switch Kind(rawValue: token >> 56) {
+    func handle(_ ready: EventLoop.Ready) {
+        let slot = ready.token & 0x00FF_FFFF_FFFF_FFFF
+        switch Kind(rawValue: ready.token >> 56) {
         case .control: serveControl()
         case .upstream: receiveUpstreamAnswers()
-        case .udp: if let listener = listeners[slot] { receiveQueries(on: listener) }
-        case .tcpListen: if let listener = listeners[slot] { acceptConnections(on: listener) }
-        case .tcpConnection: serveConnection(Int32(slot), writable: writable)
+        case .udp: if let listener = listeners[Int(slot)] { receiveQueries(on: listener) }
+        case .tcpListen: if let listener = listeners[Int(slot)] { acceptConnections(on: listener) }
+        case .tcpConnection: serveConnection(slot, ready)
         case nil: break
         }
     }
@@ -180,7 +270,8 @@ public final class ResolverServer {
             entry.outcome = .noData
         case .forward:
             if listener.upstreams.isEmpty { refreshHostUpstreams(now: started) }
-            forward(bytes, query: query, client: client, upstreams: listener.upstreams.isEmpty ? hostUpstreams : listener.upstreams,
+            forward(bytes, query: query, from: listener.container, client: client,
+                    upstreams: listener.upstreams.isEmpty ? hostUpstreams : listener.upstreams,
                     entry: entry, started: started)
             return
         }
@@ -189,142 +280,25 @@ public final class ResolverServer {
         log.append(entry)
     }
 
-    func deliver(_ reply: [UInt8], to client: Client) {
+    /// UDP answers go out at once; TCP ones are queued on their connection, which is flushed
+    /// after the batch of queries being read (or at once, for answers that come from upstream).
+    func deliver(_ reply: [UInt8], to client: Client, flush flushNow: Bool = false) {
         switch client {
         case .udp(let fd, let address):
             Sockets.send(fd, reply, to: address)
-        case .tcp(let fd):
-            guard let connection = connections[fd] else { return }
+        case .tcp(let id):
+            // The connection may be gone: the answer is then dropped, never sent to whoever
+            // connected next.
+            guard let connection = connections[id], !connection.closed else {
+                counters.droppedForClosedConnections += 1
+                return
+            }
             connection.outgoing += DNSWire.frame(reply)
-            flush(connection)
+            if flushNow { flush(connection) }
         }
     }
 
-    // MARK: Forwarding
-
-    func refreshHostUpstreams(now: UInt64) {
-        guard now - upstreamsCheckedAt > 1_000_000_000 else { return }
-        upstreamsCheckedAt = now
-        var info = stat()
-        guard stat("/etc/resolv.conf", &info) == 0 else { return }
-        let changed = info.st_ctim.tv_sec * 1_000_000_000 + info.st_ctim.tv_nsec
-        if changed != resolvConfChangeTime {
-            resolvConfChangeTime = changed
-            hostUpstreams = Self.readHostUpstreams()
-        }
-    }
-
-    func forward(_ bytes: [UInt8], query: DNSQuery, client: Client, upstreams: [UInt32], entry: QueryLog.Entry, started: UInt64) {
-        var entry = entry
-        guard !upstreams.isEmpty, pending.count < 4096 else {
-            counters.servfail += 1
-            if let reply = DNSWire.errorResponse(to: bytes, rcode: DNSRCode.servFail) { deliver(reply, to: client) }
-            entry.outcome = .servfail(upstreams.isEmpty ? "no upstream" : "too many in flight")
-            log.append(entry)
-            return
-        }
-        var id = UInt16.random(in: 0...UInt16.max)
-        while pending[id] != nil { id &+= 1 }
-        let outgoing = DNSWire.withID(bytes, id)
-        counters.forwarded += 1
-        pending[id] = PendingForward(client: client, originalID: query.id, query: outgoing, upstreams: upstreams,
-                                     attempt: 0, deadline: started + Self.attemptTimeout, started: started, log: entry)
-        Sockets.send(upstreamSocket, outgoing, to: Sockets.ipv4(upstreams[0], port: 53))
-    }
-
-    func receiveUpstreamAnswers() {
-        for _ in 0..<64 {
-            guard let (bytes, from) = Sockets.receive(upstreamSocket, into: &buffer) else { return }
-            guard let id = DNSWire.id(of: bytes) else { continue }
-            guard let forward = pending[id],
-                  forward.upstreams.contains(Sockets.address(of: from)) else { continue }
-            pending[id] = nil
-            deliver(DNSWire.withID(bytes, forward.originalID), to: forward.client)
-            var entry = forward.log
-            let rcode = bytes.count > 3 ? bytes[3] & 0x0F : 2
-            entry.outcome = .forwarded(upstream: Sockets.address(of: from), rcode: rcode)
-            entry.micros = (Clock.monotonicNanoseconds() - forward.started) / 1000
-            log.append(entry)
-        }
-    }
-
-    func expireForwards() {
-        guard !pending.isEmpty else { return }
-        let now = Clock.monotonicNanoseconds()
-        for (id, forward) in pending where forward.deadline <= now {
-            var next = forward
-            next.attempt += 1
-            if next.attempt >= Self.maxAttempts {
-                pending[id] = nil
-                counters.servfail += 1
-                if let reply = DNSWire.errorResponse(to: DNSWire.withID(forward.query, forward.originalID), rcode: DNSRCode.servFail) {
-                    deliver(reply, to: forward.client)
-                }
-                var entry = forward.log
-                entry.outcome = .servfail("no upstream answered")
-                entry.micros = (now - forward.started) / 1000
-                log.append(entry)
-                continue
-            }
-            next.deadline = now + Self.attemptTimeout
-            pending[id] = next
-            let upstream = forward.upstreams[next.attempt % forward.upstreams.count]
-            Sockets.send(upstreamSocket, forward.query, to: Sockets.ipv4(upstream, port: 53))
-        }
-    }
-
-    func nextTimeout() -> Int32 {
-        guard let earliest = pending.values.map(\.deadline).min() else { return 1000 }
-        let now = Clock.monotonicNanoseconds()
-        return earliest <= now ? 0 : Int32(min(1000, (earliest - now) / 1_000_000 + 1))
-    }
-
-    // MARK: TCP
-
-    func acceptConnections(on listener: Listener) {
-        while true {
-            let fd = accept4(listener.tcp, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
-            guard fd >= 0 else { return }
-            guard connections.count < 512 else { close(fd); continue }
-            connections[fd] = Connection(fd: fd, container: listener.container)
-            loop.add(fd, token: Self.token(.tcpConnection, Int(fd)))
-        }
-    }
-
-    func serveConnection(_ fd: Int32, writable: Bool) {
-        guard let connection = connections[fd] else { return }
-        if writable { flush(connection) }
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { closeConnection(fd); return }
-            if count < 0 {
-                if errno != EAGAIN && errno != EWOULDBLOCK { closeConnection(fd) }
-                break
-            }
-            connection.reader.append(buffer[0..<count])
-            if connection.reader.failed { closeConnection(fd); return }
-            while let message = connection.reader.nextMessage() {
-                guard let slot = slotByContainer[connection.container], let listener = listeners[slot] else {
-                    closeConnection(fd)
-                    return
-                }
-                answer(message, from: listener, client: .tcp(connection: fd), maxSize: 65535)
-            }
-        }
-    }
-
-    func flush(_ connection: Connection) {
-        while !connection.outgoing.isEmpty {
-            let written = connection.outgoing.withUnsafeBytes { write(connection.fd, $0.baseAddress, $0.count) }
-            if written <= 0 { break }
-            connection.outgoing.removeFirst(written)
-        }
-        loop.modify(connection.fd, token: Self.token(.tcpConnection, Int(connection.fd)), writable: !connection.outgoing.isEmpty)
-    }
-
-    func closeConnection(_ fd: Int32) {
-        loop.remove(fd)
-        close(fd)
-        connections[fd] = nil
+    func noteShed(_ container: ObjectID, _ change: (inout Shed) -> Void) {
+        change(&shed[container, default: Shed()])
     }
 }

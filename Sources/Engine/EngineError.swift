@@ -6,6 +6,7 @@ public enum EngineError: UserFacingError, Equatable {
     case ambiguousReference(String, kind: String, matches: Int)
     case notPrivileged
     case inInitialNamespace
+    case resolverCannotServe(container: String, reason: String)
 
     public var message: String {
         switch self {
@@ -16,6 +17,8 @@ public enum EngineError: UserFacingError, Equatable {
         case .notPrivileged: return "bridgectl must run as root (CAP_NET_ADMIN and CAP_SYS_ADMIN)"
         case .inInitialNamespace:
             return "refusing to run in the machine's initial network namespace (BRIDGECTL_REQUIRE_THROWAWAY is set)"
+        case .resolverCannotServe(let container, let reason):
+            return "container '\(container)' was not created: the DNS resolver cannot serve its namespace (\(reason))"
         }
     }
 }

@@ -51,6 +51,7 @@ extension Session {
         var plan = created
         plan.steps = prelude + plan.steps
         try run(plan, dryRun: dryRun)
+        if !dryRun { try attachToResolver(record) }
         return (record, plan)
     }
 

@@ -14,6 +14,8 @@ public final class Session {
     private var cachedNetworks: [NetworkRecord]?
     /// IDs of the built-in networks by name ("bridge", "host", "none").
     private(set) var builtinIDs: [String: ObjectID] = [:]
+    /// Things the command should tell the user about though it succeeded.
+    public internal(set) var warnings: [String] = []
 
     /// Mutating sessions hold the store's lock exclusively (serialising concurrent commands) and
     /// first finish whatever a killed bridgectl left half-done. Read-only ones share it.
@@ -34,11 +36,9 @@ public final class Session {
         try ensureBuiltinNetworks(mutating: exclusive)
         if exclusive {
             let recovered = try Recovery.run(store: store, executor: kernel) { intent in try self.finishRemoval(intent) }
-            // The resolver may still hold sockets in namespaces an interrupted command removed.
-            if recovered > 0, let reply = try? ResolverProcess.request("reload", root: root, startIfNeeded: false),
-               reply == "ok 0" {
-                _ = ControlChannel.request("stop", at: ResolverProcess.controlPath(root: root))
-            }
+            // The resolver may still hold sockets in namespaces an interrupted command removed
+            // (with none left to serve, it stops by itself).
+            if recovered > 0 { _ = try? ResolverProcess.request("reload", root: root, startIfNeeded: false) }
         }
     }
 

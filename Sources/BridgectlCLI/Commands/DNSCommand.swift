@@ -17,6 +17,9 @@ struct DNSStatus: ParsableCommand {
     func run() throws {
         _ = try global.session(mutating: false)
         guard let reply = ControlChannel.request("status", at: ResolverProcess.controlPath(root: global.stateRoot)) else {
+            if let pid = ResolverProcess.runningPID(root: global.stateRoot) {
+                throw CommandFailure("the DNS resolver (pid \(pid)) is not answering (stopped or stalled)")
+            }
             print("not running (it starts with the first container on a user-defined network)")
             return
         }
@@ -48,9 +51,10 @@ struct DNSServe: ParsableCommand {
 
     func run() throws {
         guard Privileges.hasNetworkAdminCapabilities() else { throw EngineError.notPrivileged }
-        try Files.createDirectory(ResolverProcess.runtimeDirectory, mode: 0o700)
-        let server = try ResolverServer(root: global.stateRoot, controlPath: ResolverProcess.controlPath(root: global.stateRoot),
-                                        logPath: ResolverProcess.logPath(root: global.stateRoot))
-        try server.run()
+        guard try ResolverServer.serveExclusively(root: global.stateRoot) else {
+            let holder = ResolverProcess.runningPID(root: global.stateRoot).map { " (pid \($0))" } ?? ""
+            writeStandardError("dns serve: another resolver\(holder) already serves \(global.stateRoot)\n")
+            return
+        }
     }
 }

@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
         do {
             let session = try global.session(mutating: true)
             record = try session.createContainer(request, networks: flags.networks, publish: publish, dryRun: false).0
-            updateResolver(session, containerID: record.id, removed: false)
+            printWarnings(session)
             let pid = try session.spawn(in: record, arguments: arguments, environment: currentEnvironment() + env,
                                         detached: detach, logPath: nil)
             if detach {

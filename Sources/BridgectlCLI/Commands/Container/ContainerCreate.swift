@@ -22,7 +22,7 @@ struct ContainerCreate: ParsableCommand {
             printLines(plan.shellCommands)
             return
         }
-        updateResolver(session, containerID: record.id, removed: false)
+        printWarnings(session)
         print(record.id.hex)
     }
 }
