@@ -86,22 +86,23 @@ extension Session {
             }
         }
         let ephemeral = ephemeralPortRange()
-        var claimsCache: [String: [IPv4Address: ObjectID]] = [:]
         return try PortAllocator.resolve(
             specs, defaultHostIP: defaultHostIP, ephemeralRange: ephemeral,
             randomStart: { UInt16.random(in: $0) },
-            owner: { binding in
-                let key = "\(binding.transport.rawValue)-\(binding.hostPort)"
-                let claims = claimsCache[key] ?? ((try? self.store.portClaims(transport: binding.transport, port: binding.hostPort)) ?? [:])
-                claimsCache[key] = claims
-                for (ip, holder) in claims
-                where binding.collides(with: PortBinding(hostIP: ip, hostPort: binding.hostPort, containerPort: 0, transport: binding.transport)) {
-                    let name = (try? self.store.container(id: holder))?.name ?? holder.short
-                    return "container '\(name)'"
+            conflict: { binding in
+                let claims = (try? self.store.portClaims(transport: binding.transport, overlapping: binding.hostPorts)) ?? []
+                for claim in claims {
+                    let claimed = PortBinding(hostIP: claim.hostIP, hostPorts: claim.hostPorts, containerPorts: claim.hostPorts,
+                                              transport: binding.transport)
+                    guard let port = binding.firstSharedHostPort(with: claimed) else { continue }
+                    let name = (try? self.store.container(id: claim.container))?.name ?? claim.container.short
+                    return PortConflict(hostPort: port, holder: "container '\(name)'")
                 }
-                switch PortProbe.check(udp: binding.transport == .udp, address: binding.hostIP.value, port: binding.hostPort) {
+                guard let held = PortProbe.firstHeld(udp: binding.transport == .udp, address: binding.hostIP.value,
+                                                     ports: binding.hostPorts) else { return nil }
+                switch held.holder {
                 case .free: return nil
-                case .hostProcess, .notLocal: return "a host process"
+                case .hostProcess, .notLocal: return PortConflict(hostPort: held.port, holder: "a host process")
                 }
             })
     }

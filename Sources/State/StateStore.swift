@@ -11,6 +11,7 @@ import HostSystem
 ///     ROOT/names/<container name>        the container's ID (name index)
 ///     ROOT/addresses/<network id>/<ip>   the container ID holding that address
 ///     ROOT/ports/<proto>-<port>/<ip>     the container ID publishing that host port
+///     ROOT/port-ranges/<proto>-<first>-<last>/<ip>   likewise for a range of host ports
 ///     ROOT/builtin-networks              IDs of bridge, host and none
 ///     ROOT/journal/<op>.json             a creation being applied (left behind only by a crash)
 ///     ROOT/journal/redo-<what>           a removal being applied (likewise)
@@ -141,8 +142,22 @@ public final class StateStore {
 
     // MARK: Port claims
 
+    /// A host port or range that a container publishes.
+    public struct PortClaim: Equatable, Sendable {
+        public var hostIP: IPv4Address
+        public var hostPorts: ClosedRange<UInt16>
+        public var container: ObjectID
+    }
+
+    private var portsDirectory: String { "\(root)/ports" }
+    /// Ranges live apart from single ports so that checking a single port stays one look-up
+    /// plus a listing of the (usually absent) range folder.
+    private var portRangesDirectory: String { "\(root)/port-ranges" }
+
     private func portDirectory(_ binding: PortBinding) -> String {
-        "\(root)/ports/\(binding.transport.rawValue)-\(binding.hostPort)"
+        binding.isRange
+            ? "\(portRangesDirectory)/\(binding.transport.rawValue)-\(binding.hostPort)-\(binding.lastHostPort)"
+            : "\(portsDirectory)/\(binding.transport.rawValue)-\(binding.hostPort)"
     }
 
     public func claimPort(_ binding: PortBinding, container: ObjectID) throws {
@@ -157,13 +172,30 @@ public final class StateStore {
         try? Files.removeDirectory(portDirectory(binding))
     }
 
-    /// Containers holding the same protocol and host port, by host address: one small directory.
-    public func portClaims(transport: TransportProtocol, port: UInt16) throws -> [IPv4Address: ObjectID] {
-        let directory = "\(root)/ports/\(transport.rawValue)-\(port)"
-        var claims: [IPv4Address: ObjectID] = [:]
-        for entry in try Files.list(directory) {
-            guard let ip = IPv4Address(entry), let text = try Files.read("\(directory)/\(entry)"), let id = ObjectID(text) else { continue }
-            claims[ip] = id
+    /// Claims of the same protocol on any of `hostPorts`, whatever their address. A single port
+    /// reads its own small folder; a range lists the single-port folders once.
+    public func portClaims(transport: TransportProtocol, overlapping hostPorts: ClosedRange<UInt16>) throws -> [PortClaim] {
+        var claims: [PortClaim] = []
+        func collect(_ directory: String, _ ports: ClosedRange<UInt16>) throws {
+            for entry in try Files.list(directory) {
+                guard let ip = IPv4Address(entry), let text = try Files.read("\(directory)/\(entry)"),
+                      let id = ObjectID(text) else { continue }
+                claims.append(PortClaim(hostIP: ip, hostPorts: ports, container: id))
+            }
+        }
+        let prefix = "\(transport.rawValue)-"
+        if hostPorts.count == 1 {
+            try collect("\(portsDirectory)/\(prefix)\(hostPorts.lowerBound)", hostPorts)
+        } else {
+            for entry in try Files.list(portsDirectory) where entry.hasPrefix(prefix) {
+                guard let port = UInt16(entry.dropFirst(prefix.count)), hostPorts.contains(port) else { continue }
+                try collect("\(portsDirectory)/\(entry)", port...port)
+            }
+        }
+        for entry in try Files.list(portRangesDirectory) where entry.hasPrefix(prefix) {
+            let bounds = entry.dropFirst(prefix.count).split(separator: "-").compactMap { UInt16($0) }
+            guard bounds.count == 2, bounds[0] <= bounds[1], hostPorts.overlaps(bounds[0]...bounds[1]) else { continue }
+            try collect("\(portRangesDirectory)/\(entry)", bounds[0]...bounds[1])
         }
         return claims
     }

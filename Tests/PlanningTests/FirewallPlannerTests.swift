@@ -343,6 +343,37 @@ private let natJumps: [RuleOp] = [
         ])
     }
 
+    @Test func aRangeWithEqualPortsIsOnePairOfRulesKeepingThePort() {
+        // No port in the DNAT target: the destination port is kept.
+        let owner = c("container=web publish 0.0.0.0:20000-20009->20000-20009/tcp")
+        #expect(rules([PortBinding(hostIP: .any, hostPorts: 20000...20009, containerPorts: 20000...20009, transport: .tcp)]) == [
+            .append(table: "nat", chain: "BRIDGECTL-DNAT",
+                    spec: "-p tcp -m tcp --dport 20000:20009 \(owner) -j DNAT --to-destination 172.18.0.2"),
+            .append(table: "filter", chain: "BRIDGECTL-PORTS",
+                    spec: "-d 172.18.0.2/32 -o \(Self.br) -p tcp -m tcp --dport 20000:20009 -m conntrack --ctstate DNAT \(owner) -j ACCEPT"),
+        ])
+    }
+
+    @Test func aShiftedRangeUsesThePortShift() {
+        // ADDR:80-89/21000 sends 21000+n to 80+n (the kernel's NF_NAT_RANGE_PROTO_OFFSET).
+        let owner = c("container=web publish 127.0.0.1:21000-21009->80-89/udp")
+        #expect(rules([PortBinding(hostIP: ip("127.0.0.1"), hostPorts: 21000...21009, containerPorts: 80...89, transport: .udp)]) == [
+            .append(table: "nat", chain: "BRIDGECTL-DNAT-OUTPUT",
+                    spec: "-d 127.0.0.1/32 -p udp -m udp --dport 21000:21009 \(owner) -j DNAT --to-destination 172.18.0.2:80-89/21000"),
+            .append(table: "filter", chain: "BRIDGECTL-PORTS",
+                    spec: "-d 172.18.0.2/32 -o \(Self.br) -p udp -m udp --dport 80:89 -m conntrack --ctstate DNAT \(owner) -j ACCEPT"),
+        ])
+    }
+
+    @Test func everyPortIsStillTwoRules() {
+        let all = PortBinding(hostIP: .any, hostPorts: 1...65535, containerPorts: 1...65535, transport: .tcp)
+        let ops = rules([all])
+        #expect(ops.count == 2)
+        #expect(ops[0].testText.hasSuffix("--dport 1:65535 \(c("container=web publish 0.0.0.0:1-65535->1-65535/tcp")) -j DNAT --to-destination 172.18.0.2"))
+        // Removal is the same two rules, deleted.
+        #expect(RuleBatch(ops).inverse.ops.count == 2)
+    }
+
     @Test func severalBindingsInOrder() {
         let bindings = [PortBinding(hostIP: .any, hostPort: 8000, containerPort: 80, transport: .tcp),
                         PortBinding(hostIP: .any, hostPort: 8001, containerPort: 81, transport: .tcp)]

@@ -11,20 +11,91 @@ import Testing
         PortBinding(hostIP: ip(host), hostPort: hostPort, containerPort: containerPort, transport: transport)
     }
 
+    func range(_ host: String, _ hostPorts: ClosedRange<UInt16>, _ containerPorts: ClosedRange<UInt16>,
+               _ transport: TransportProtocol = .tcp) -> PortBinding {
+        PortBinding(hostIP: ip(host), hostPorts: hostPorts, containerPorts: containerPorts, transport: transport)
+    }
+
     /// `resolve` with a fixed random start and a set of host ports held by "container 'web'".
     func resolve(_ specs: [String], defaultHostIP: String = "0.0.0.0", start: UInt16? = nil,
                  taken: [PortBinding] = []) throws(PortError) -> [PortBinding] {
         try PortAllocator.resolve(specs.map(spec), defaultHostIP: ip(defaultHostIP), ephemeralRange: Self.ephemeral,
                                   randomStart: { range in start ?? range.lowerBound },
-                                  owner: { candidate in taken.contains { $0.collides(with: candidate) } ? "container 'web'" : nil })
+                                  conflict: { candidate in
+                                      taken.lazy.compactMap { candidate.firstSharedHostPort(with: $0) }.first
+                                          .map { PortConflict(hostPort: $0, holder: "container 'web'") }
+                                  })
     }
 
     @Test func fixedPortsAndPairwiseRanges() throws {
         #expect(try resolve(["8080:80"]) == [binding("0.0.0.0", 8080, 80)])
-        #expect(try resolve(["8000-8002:80-82"]) == [
-            binding("0.0.0.0", 8000, 80), binding("0.0.0.0", 8001, 81), binding("0.0.0.0", 8002, 82),
-        ])
         #expect(try resolve(["5353:53/udp"]) == [binding("0.0.0.0", 5353, 53, .udp)])
+    }
+
+    @Test func aFixedRangeIsOneBinding() throws {
+        #expect(try resolve(["8000-8002:80-82"]) == [range("0.0.0.0", 8000...8002, 80...82)])
+        #expect(try resolve(["20000-20009:20000-20009/udp"]) == [range("0.0.0.0", 20000...20009, 20000...20009, .udp)])
+        #expect(try resolve(["1-65535:1-65535"]) == [range("0.0.0.0", 1...65535, 1...65535)])
+        // A range of one port is a single port.
+        #expect(try resolve(["8080-8080:80-80"]) == [binding("0.0.0.0", 8080, 80)])
+    }
+
+    @Test func rangesCollideWhereTheyOverlap() {
+        // Another container's single port inside the range: that port is named.
+        #expect(throws: PortError.portTaken(binding("0.0.0.0", 20005, 85), by: "container 'web'")) {
+            try resolve(["20000-20009:80-89"], taken: [binding("0.0.0.0", 20005, 1)])
+        }
+        // Another container's range overlapping the start of this one: the first shared port.
+        #expect(throws: PortError.portTaken(binding("0.0.0.0", 20000, 80), by: "container 'web'")) {
+            try resolve(["20000-20009:80-89"], taken: [range("0.0.0.0", 19995...20003, 19995...20003)])
+        }
+        // A single port inside another container's range.
+        #expect(throws: PortError.portTaken(binding("127.0.0.1", 1234, 80), by: "container 'web'")) {
+            try resolve(["127.0.0.1:1234:80"], taken: [range("0.0.0.0", 1...65535, 1...65535)])
+        }
+        // Two overlapping -p of one command.
+        #expect(throws: PortError.portTaken(binding("0.0.0.0", 21005, 1), by: "another -p of this command")) {
+            try resolve(["21000-21009:80-89", "21005-21014:1-10"])
+        }
+    }
+
+    @Test func rangesSideBySideDoNotCollide() throws {
+        #expect(try resolve(["20000-20009:80-89"], taken: [range("0.0.0.0", 20010...20019, 80...89),
+                                                         range("0.0.0.0", 20000...20009, 80...89, .udp),
+                                                         binding("0.0.0.0", 19999, 1)])
+                == [range("0.0.0.0", 20000...20009, 80...89)])
+        #expect(try resolve(["127.0.0.1:1-65535:1-65535", "10.0.0.5:1-65535:1-65535"])
+                == [range("127.0.0.1", 1...65535, 1...65535), range("10.0.0.5", 1...65535, 1...65535)])
+    }
+
+    @Test func aRandomPortSkipsTakenRanges() throws {
+        #expect(try resolve(["80"], start: 49153, taken: [range("0.0.0.0", 49153...49158, 1...6)])
+                == [binding("0.0.0.0", 49159, 80)])
+    }
+
+    @Test func bindingsPerContainerAreBounded() throws {
+        // Each random host port is a binding of its own (as in Docker), a fixed range is one.
+        #expect(throws: PortError.tooManyBindings(257)) {
+            try PortAllocator.resolve([spec("1-257")], defaultHostIP: .any, ephemeralRange: 1024...65535,
+                                      randomStart: { $0.lowerBound }, conflict: { _ in nil })
+        }
+        #expect(throws: PortError.tooManyBindings(258)) {
+            try PortAllocator.resolve([spec("1-255"), spec("2000-2001"), spec("3000-3999:3000-3999")], defaultHostIP: .any,
+                                      ephemeralRange: 1024...65535, randomStart: { $0.lowerBound }, conflict: { _ in nil })
+        }
+        let most = try PortAllocator.resolve([spec("1-255"), spec("3000-3999:3000-3999")], defaultHostIP: .any,
+                                             ephemeralRange: 1024...65535, randomStart: { $0.lowerBound }, conflict: { _ in nil })
+        #expect(most.count == PortAllocator.maxBindings)
+        #expect(PortError.tooManyBindings(300).message.hasPrefix("too many port bindings (300): a container may have at most 256;"))
+    }
+
+    @Test func theLimitIsCheckedBeforeAnyPortIsProbed() {
+        var probes = 0
+        #expect(throws: PortError.tooManyBindings(65535)) {
+            try PortAllocator.resolve([spec("1-65535")], defaultHostIP: .any, ephemeralRange: 1024...65535,
+                                      randomStart: { $0.lowerBound }, conflict: { _ in probes += 1; return nil })
+        }
+        #expect(probes == 0)
     }
 
     @Test func defaultHostIPAppliesOnlyWhenNoneIsGiven() throws {
@@ -62,7 +133,7 @@ import Testing
         var asked: [ClosedRange<UInt16>] = []
         _ = try PortAllocator.resolve([spec("80"), spec("9000-9009:90")], defaultHostIP: .any,
                                       ephemeralRange: Self.ephemeral,
-                                      randomStart: { asked.append($0); return $0.lowerBound }, owner: { _ in nil })
+                                      randomStart: { asked.append($0); return $0.lowerBound }, conflict: { _ in nil })
         #expect(asked == [Self.ephemeral, 9000...9009])
     }
 

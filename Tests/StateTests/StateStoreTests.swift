@@ -62,6 +62,36 @@ func sampleContainer(_ name: String = "c1") -> ContainerRecord {
         #expect(try store.usedAddresses(network: network).isEmpty)
     }
 
+    @Test func portClaimsAreFoundWhereverTheyOverlap() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        let web = ObjectID.random(), api = ObjectID.random()
+        let single = PortBinding(hostIP: .any, hostPort: 8080, containerPort: 80, transport: .tcp)
+        let range = PortBinding(hostIP: IPv4Address("127.0.0.1")!, hostPorts: 20000...20009, containerPorts: 80...89, transport: .tcp)
+        try store.claimPort(single, container: web)
+        try store.claimPort(range, container: api)
+        func claims(_ ports: ClosedRange<UInt16>, _ transport: TransportProtocol = .tcp) throws -> [StateStore.PortClaim] {
+            try store.portClaims(transport: transport, overlapping: ports)
+        }
+        let webClaim = StateStore.PortClaim(hostIP: .any, hostPorts: 8080...8080, container: web)
+        let apiClaim = StateStore.PortClaim(hostIP: IPv4Address("127.0.0.1")!, hostPorts: 20000...20009, container: api)
+        #expect(try claims(8080...8080) == [webClaim])
+        #expect(try claims(20009...20009) == [apiClaim])
+        #expect(try claims(1...65535).count == 2)
+        #expect(try claims(8000...20000).count == 2)
+        #expect(try claims(8081...19999).isEmpty)
+        #expect(try claims(1...65535, .udp).isEmpty)
+        // Only the holder releases; then nothing is left behind.
+        try store.releasePort(range, container: web)
+        #expect(try claims(20000...20000) == [apiClaim])
+        try store.releasePort(range, container: api)
+        try store.releasePort(single, container: web)
+        #expect(try claims(1...65535).isEmpty)
+        #expect(try Files.list("\(root)/ports").isEmpty)
+        #expect(try Files.list("\(root)/port-ranges").isEmpty)
+    }
+
     @Test func atomicWriteLeavesNoTemporaryFile() throws {
         let path = "\(root)/file"
         try Files.writeAtomically(path, text: "one")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Firewall behaviour (issue #3) with real packets: isolation between networks, ICC off, internal
 # networks, masquerade on/off, every publish form from outside / the host / other containers,
-# UDP, conflicts, BRIDGECTL-USER honoured, foreign rules untouched, exact cleanup.
+# UDP, conflicts, port ranges as one rule pair, BRIDGECTL-USER honoured, foreign rules untouched,
+# exact cleanup.
 source "$(dirname "$0")/lib.sh"
 require_bridgectl
 
@@ -80,6 +81,7 @@ section "publish forms and conflicts"
 expect_error "a host port already published is refused" "8080" bridgectl container create d --network n1 -p 8080:81
 expect_eq "the refused container left no namespace" "" "$(ip netns list | awk '$1 == "d"')"
 start_bg python3 -c 'import socket,time; s=socket.socket(); s.bind(("0.0.0.0", 7777)); s.listen(); time.sleep(60)'
+host_listener=$BG_PID
 wait_listening "" 7777
 expect_error "a port a host process listens on is refused" "7777" bridgectl container create d --network n1 -p 7777:80
 expect_ok "random host port (-p 80)" bridgectl container create e --network n1 -p 80
@@ -109,6 +111,60 @@ run ip netns exec inet python3 -c '
 import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)
 s.sendto(b"ping", ("203.0.113.2", 5353)); print(s.recvfrom(100)[0].decode())'
 expect_eq "UDP published port answers from outside" "pong from 203.0.113.1" "$OUT"
+
+section "port ranges: one pair of rules per range (issue #7)"
+expect_ok "equal range 20000-20009:20000-20009" bridgectl container create r1 --network n1 -p 20000-20009:20000-20009
+expect_ok "shifted range 21000-21009:80-89" bridgectl container create r2 --network n1 -p 21000-21009:80-89
+R2=$(json_get "$(bridgectl container inspect r2)" '[0]["NetworkSettings"]["Networks"]["n1"]["IPAddress"]')
+run iptables-save
+expect_eq "the equal range is 2 rules (DNAT + accept)" 2 "$(grep -c -- 'container=r1 publish 0.0.0.0:20000-20009->20000-20009/tcp' <<<"$OUT")"
+expect_eq "the shifted range is 2 rules (DNAT + accept)" 2 "$(grep -c -- 'container=r2 publish 0.0.0.0:21000-21009->80-89/tcp' <<<"$OUT")"
+expect_contains "the shifted range uses the port shift" "$OUT" "--to-destination $R2:80-89/21000"
+serve r1 r1-20000 20000
+serve r1 r1-20009 20009
+serve r2 r2-80 80
+serve r2 r2-89 89
+tcp_from inet 203.0.113.2 20000
+expect_contains "equal range: internet -> 20000 keeps the port" "$OUT" "hello from r1-20000 to 203.0.113.1"
+tcp_from host 127.0.0.1 20009
+expect_contains "equal range: host -> 127.0.0.1:20009 keeps the port" "$OUT" "hello from r1-20009"
+tcp_from inet 203.0.113.2 21009
+expect_contains "shifted range: internet -> 21009 reaches 89" "$OUT" "hello from r2-89 to 203.0.113.1"
+tcp_from host 203.0.113.2 21000
+expect_contains "shifted range: host -> 203.0.113.2:21000 reaches 80" "$OUT" "hello from r2-80"
+expect_ok "port r2" bridgectl port r2
+expect_eq "port lists every port of the range, Docker-style" \
+	"80/tcp -> 0.0.0.0:21000 81/tcp -> 0.0.0.0:21001 89/tcp -> 0.0.0.0:21009 10" \
+	"$(sed -n '1p;2p;10p' <<<"$OUT" | tr '\n' ' ')$(grep -c '' <<<"$OUT")"
+expect_ok "port r2 85" bridgectl port r2 85
+expect_eq "port r2 85 is inside the range" "0.0.0.0:21005" "$OUT"
+expect_ok "inspect r2" bridgectl container inspect r2
+expect_eq "inspect: one NetworkSettings.Ports key per container port" \
+	'10 [{"HostIp": "0.0.0.0", "HostPort": "21009"}]' \
+	"$(json_get "$OUT" 'len(d[0]["NetworkSettings"]["Ports"])') $(json_get "$OUT" '[0]["NetworkSettings"]["Ports"]["89/tcp"]')"
+expect_ok "container ls" bridgectl container ls
+expect_match "ls PORTS shows the range compactly" '^[0-9a-f]{12} +r2 .*0\.0\.0\.0:21000-21009->80-89/tcp$' "$OUT"
+world=$(world_snapshot)
+expect_error "a range overlapping another container's range is refused" "20005" \
+	bridgectl container create r3 --network n1 -p 20005-20014:20005-20014
+expect_contains "... and names the holder" "$ERR" "container 'r1'"
+expect_error "a single port inside another container's range is refused" "21003" \
+	bridgectl container create r3 --network n1 -p 21003:80
+expect_error "two overlapping -p of one command are refused" "22005" \
+	bridgectl container create r3 --network n1 -p 22000-22009:80-89 -p 22005-22006:90-91
+start_bg python3 -c 'import socket,time; s=socket.socket(); s.bind(("0.0.0.0", 7788)); s.listen(); time.sleep(60)'
+range_listener=$BG_PID
+wait_listening "" 7788
+expect_error "a host process listening inside a short range is refused" "7788" \
+	bridgectl container create r3 --network n1 -p 7780-7789:7780-7789
+expect_error "a host process listening inside a long range is refused" "7788" \
+	bridgectl container create r3 --network n1 -p 7780-8049:7780-8049
+expect_contains "... by a host process" "$ERR" "a host process"
+stop_bg "$range_listener"
+expect_error "more random host ports than a container may have is refused" "300" \
+	bridgectl container create r3 --network n1 -p 1000-1299
+expect_world "the refused containers left nothing behind" "$world"
+expect_eq "... and no rule" "" "$(iptables-save | grep -- 'container=r3 ' || true)"
 
 section "icc off, internal, masquerade off"
 expect_ok "network noicc (enable_icc=false)" bridgectl network create -o com.docker.network.bridge.enable_icc=false noicc
@@ -149,7 +205,16 @@ expect_ok "remove a" bridgectl container rm -f a
 run iptables-save
 expect_not_contains "a's rules are gone" "$OUT" "container=a "
 expect_contains "e's rules remain" "$OUT" "container=e "
-expect_ok "remove the rest" bridgectl container rm -f b c e f g u i1 i2 t1 t2 m1
+expect_ok "remove the rest" bridgectl container rm -f b c e f g u i1 i2 t1 t2 m1 r1 r2
+expect_eq "the ranges' rules are gone" "" "$(iptables-save | grep -E -- 'container=r[12] ' || true)"
+stop_bg "$host_listener"
+expect_ok "every port: -p 1-65535:1-65535" bridgectl container create all --network n1 -p 1-65535:1-65535
+expect_eq "every port is 2 rules" 2 "$(iptables-save | grep -c -- 'container=all publish 0.0.0.0:1-65535->1-65535/tcp')"
+serve all all 4321
+tcp_from inet 203.0.113.2 4321
+expect_contains "every port: internet -> 4321" "$OUT" "hello from all to 203.0.113.1"
+expect_ok "rm of every port" bridgectl container rm -f all
+expect_eq "its rules are gone" "" "$(iptables-save | grep -- 'container=all ' || true)"
 expect_ok "remove networks" bridgectl network rm n1 n2 noicc intern nomasq
 AFTER=$(ruleset)
 expected_extra=$'> :BRIDGECTL-USER - \n> -A FORWARD -m comment --comment "bridgectl user rules first" -j BRIDGECTL-USER\n> -A BRIDGECTL-USER -s 172.18.0.3/32 -j DROP'

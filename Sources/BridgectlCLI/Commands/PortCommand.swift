@@ -15,18 +15,19 @@ struct PortCommand: ParsableCommand {
     func run() throws {
         let session = try global.session(mutating: false)
         let record = try session.container(container)
-        var bindings = record.ports
+        // One line per port, as Docker prints even a published range.
+        let bindings = record.ports.flatMap(\.singlePorts)
         if let port {
             let parts = port.split(separator: "/")
             guard let number = UInt16(parts.first ?? ""), parts.count <= 2,
                   let transport = parts.count == 2 ? TransportProtocol(rawValue: String(parts[1])) : .tcp else {
                 throw ValidationError("invalid port '\(port)': expected PORT or PORT/PROTO")
             }
-            bindings = bindings.filter { $0.containerPort == number && $0.transport == transport }
-            guard !bindings.isEmpty else {
+            let matching = bindings.filter { $0.containerPort == number && $0.transport == transport }
+            guard !matching.isEmpty else {
                 throw CommandFailure("no public port '\(number)/\(transport.rawValue)' published for \(record.name)")
             }
-            printLines(bindings.map { "\($0.hostIP):\($0.hostPort)" })
+            printLines(matching.map { "\($0.hostIP):\($0.hostPort)" })
             return
         }
         printLines(bindings.map(\.description))

@@ -57,11 +57,14 @@ enum InspectDocuments {
         ])
     }
 
-    /// Docker's shape: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}.
+    /// Docker's shape: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}, one key per
+    /// container port even for a range, as Docker has it and as templates like
+    /// `{{index .NetworkSettings.Ports "80/tcp"}}` expect. Its size is bounded by 65535 ports
+    /// per protocol and host address.
     static func ports(_ bindings: [PortBinding]) -> JSONValue {
         var keys: [String] = []
         var grouped: [String: [JSONValue]] = [:]
-        for binding in bindings {
+        for binding in bindings.flatMap(\.singlePorts) {
             let key = "\(binding.containerPort)/\(binding.transport.rawValue)"
             if grouped[key] == nil { keys.append(key) }
             grouped[key, default: []].append(.object(["HostIp": .string(binding.hostIP.description),

@@ -138,24 +138,40 @@ public enum FirewallPlanner {
         return ops
     }
 
-    /// One container's published ports: DNAT to its address, and the forward accept.
+    /// One container's published ports: DNAT to its address, and the forward accept; one pair
+    /// of rules per binding, a range included.
     public static func publishRules(container: String, address: IPv4Address, bridge: String,
                                     bindings: [PortBinding]) -> [RuleOp] {
         var ops: [RuleOp] = []
         for binding in bindings {
             let proto = binding.transport.rawValue
-            let owner = "container=\(container) publish \(binding.hostIP):\(binding.hostPort)->\(binding.containerPort)/\(proto)"
+            let owner = "container=\(container) publish \(binding.mapping)"
             let destination = binding.hostIP == .any ? "" : "-d \(binding.hostIP)/32 "
             // Loopback-only bindings are reachable only from this host: their DNAT lives in the
             // chain OUTPUT jumps to, never PREROUTING, so crafted packets from outside to
             // 127.0.0.1 are not forwarded (moby#45610).
             let chain = binding.hostIP.octets[0] == 127 ? dnatOutputChain : dnatChain
             ops.append(.append(table: "nat", chain: chain,
-                               spec: "\(destination)-p \(proto) -m \(proto) --dport \(binding.hostPort) \(RuleText.comment(owner)) -j DNAT --to-destination \(address):\(binding.containerPort)"))
+                               spec: "\(destination)-p \(proto) -m \(proto) --dport \(portMatch(binding.hostPorts)) \(RuleText.comment(owner)) -j DNAT --to-destination \(dnatTarget(binding, address))"))
             ops.append(.append(table: "filter", chain: portsChain,
-                               spec: "-d \(address)/32 -o \(bridge) -p \(proto) -m \(proto) --dport \(binding.containerPort) -m conntrack --ctstate DNAT \(RuleText.comment(owner)) -j ACCEPT"))
+                               spec: "-d \(address)/32 -o \(bridge) -p \(proto) -m \(proto) --dport \(portMatch(binding.containerPorts)) -m conntrack --ctstate DNAT \(RuleText.comment(owner)) -j ACCEPT"))
         }
         return ops
+    }
+
+    /// `--dport` as iptables-save prints it: "8080" or "8000:8002".
+    static func portMatch(_ ports: ClosedRange<UInt16>) -> String {
+        ports.count == 1 ? "\(ports.lowerBound)" : "\(ports.lowerBound):\(ports.upperBound)"
+    }
+
+    /// A range whose host and container ports are equal needs no port in the DNAT (the
+    /// destination port is kept); a shifted range uses the kernel's port shift
+    /// (`ADDR:80-89/21000`: 21000 + n goes to 80 + n, NF_NAT_RANGE_PROTO_OFFSET).
+    static func dnatTarget(_ binding: PortBinding, _ address: IPv4Address) -> String {
+        if !binding.isRange { return "\(address):\(binding.containerPort)" }
+        if binding.hostPort == binding.containerPort { return "\(address)" }
+        let containerPorts = binding.containerPorts
+        return "\(address):\(containerPorts.lowerBound)-\(containerPorts.upperBound)/\(binding.hostPort)"
     }
 
     /// Sysctls a network needs in the host namespace: forwarding (unless internal), and

@@ -24,12 +24,17 @@ struct ContainerList: ParsableCommand {
             container.mode == .bridged ? container.endpoints.map { networks[$0.networkID] ?? "?" }.joined(separator: ",")
                                        : container.mode.rawValue
         }
+        // As `docker ps` shows them: "0.0.0.0:8000-8002->80-82/tcp, 127.0.0.1:9090->80/tcp".
+        func ports(_ container: ContainerRecord) -> String {
+            PortBinding.joined(container.ports).map(\.mapping).joined(separator: ", ")
+        }
         switch format {
         case "table":
-            var table = Table(["CONTAINER ID", "NAMES", "NETWORKS", "IP ADDRESSES"])
+            var table = Table(["CONTAINER ID", "NAMES", "NETWORKS", "IP ADDRESSES", "PORTS"])
             for container in containers {
                 table.append([noTrunc ? container.id.hex : container.id.short, container.name, networkNames(container),
-                              container.endpoints.map { $0.interfaceAddress.description }.joined(separator: ",")])
+                              container.endpoints.map { $0.interfaceAddress.description }.joined(separator: ","),
+                              ports(container)])
             }
             print(table.render())
         case "json":
@@ -38,6 +43,7 @@ struct ContainerList: ParsableCommand {
                     "ID": .string(container.id.short), "Names": .string(container.name),
                     "Networks": .string(networkNames(container)), "CreatedAt": .string(container.created),
                     "IPAddresses": .string(container.endpoints.map { $0.address.description }.joined(separator: ",")),
+                    "Ports": .string(ports(container)),
                 ]).compact)
             }
         default:
