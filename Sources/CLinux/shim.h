@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 
 extern int unshare(int flags);
 extern int setns(int fd, int nstype);
@@ -33,6 +34,9 @@ static inline int clx_wifexited(int status) { return WIFEXITED(status); }
 static inline int clx_wexitstatus(int status) { return WEXITSTATUS(status); }
 static inline int clx_wifsignaled(int status) { return WIFSIGNALED(status); }
 static inline int clx_wtermsig(int status) { return WTERMSIG(status); }
+
+/// Asks the kernel to send `sig` to this process when its parent dies (prctl is variadic).
+static inline int clx_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0); }
 
 // POSIX record locks on a whole file: fcntl is variadic, which Swift cannot call.
 static inline int clx_try_write_lock(int fd) {

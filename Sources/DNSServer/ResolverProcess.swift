@@ -24,7 +24,8 @@ public enum ResolverProcess {
         public var description: String {
             switch self {
             case .notAnswering(let pid):
-                return "the DNS resolver (pid \(pid)) is not answering (stopped or stalled); no second one was started"
+                let worker = ResolverProcess.workerPID(supervisor: pid).map { "pid \($0), supervisor \(pid)" } ?? "pid \(pid)"
+                return "the DNS resolver (\(worker)) is not answering (stopped or stalled); no second one was started"
             case .didNotStart(let logPath): return "the DNS resolver did not start (see \(logPath))"
             case .refused(let reply): return "the DNS resolver refused: \(reply)"
             }
@@ -52,6 +53,18 @@ public enum ResolverProcess {
     /// The running resolver's PID, answering or not.
     public static func runningPID(root: String) -> pid_t? {
         ProcessLock.holder(path: lifetimeLockPath(root: root))
+    }
+
+    /// The worker the supervisor runs now, from the kernel's list of its children.
+    public static func workerPID(supervisor: pid_t) -> pid_t? {
+        guard let children = try? Files.read("/proc/\(supervisor)/task/\(supervisor)/children") else { return nil }
+        return children.split(whereSeparator: { $0 == " " || $0.isNewline }).first.flatMap { pid_t($0) }
+    }
+
+    /// The whole resolver (supervisor and worker) died without stopping: its socket is still
+    /// there (a clean stop removes it) and nobody holds its lock. One stat in the usual case.
+    public static func diedUncleanly(root: String) -> Bool {
+        Files.exists(controlPath(root: root)) && runningPID(root: root) == nil
     }
 
     /// Sends a request, starting the resolver first if none runs (it was never started, or it

@@ -140,7 +140,8 @@ extension ResolverServer {
 
     func statusText() -> String {
         var lines = [
-            "pid \(getpid())",
+            "pid \(getpid())" + (history.map { " (supervisor \($0.supervisor))" } ?? ""),
+            "restarts \(history?.restarts ?? 0)" + (history?.lastExit.map { ", last exit: \($0)" } ?? ""),
             "listening 127.0.0.11:53 (udp, tcp) in \(listeners.count) namespace(s)",
             "upstreams \(hostUpstreams.isEmpty ? "none" : hostUpstreams.map(Sockets.dotted).joined(separator: " "))",
             "queries \(counters.queries) answered \(counters.answered) nxdomain \(counters.nxdomain) forwarded \(counters.forwarded) servfail \(counters.servfail) malformed \(counters.malformed)",

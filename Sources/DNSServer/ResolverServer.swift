@@ -143,8 +143,12 @@ public final class ResolverServer {
     /// Removed after a clean stop: it only matters when the resolver died.
     let logPath: String?
 
-    public init(root: String, controlPath: String, logPath: String? = nil) throws {
+    /// Earlier workers, for `dns status`.
+    let history: ResolverSupervisor.History?
+
+    public init(root: String, controlPath: String, logPath: String? = nil, history: ResolverSupervisor.History? = nil) throws {
         self.logPath = logPath
+        self.history = history
         store = StateStore(root: root)
         self.controlPath = controlPath
         loop = try EventLoop()
@@ -152,17 +156,12 @@ public final class ResolverServer {
         hostUpstreams = Self.readHostUpstreams()
     }
 
-    /// Runs the resolver for `root` unless another process already does (false then). The
-    /// lifetime lock is taken before the control socket is bound and released only after it is
-    /// removed, so two resolvers never serve one state root.
-    public static func serveExclusively(root: String) throws -> Bool {
-        try Files.createDirectory(ResolverProcess.runtimeDirectory, mode: 0o700)
-        guard let lock = try ProcessLock.acquire(path: ResolverProcess.lifetimeLockPath(root: root)) else { return false }
+    /// The worker `ResolverSupervisor` starts; it serves until no namespace is left.
+    public static func serveAsWorker(root: String, history: ResolverSupervisor.History) throws {
+        guard ResolverSupervisor.bindToSupervisor(history.supervisor) else { return }
         let server = try ResolverServer(root: root, controlPath: ResolverProcess.controlPath(root: root),
-                                        logPath: ResolverProcess.logPath(root: root))
-        defer { lock.removeFile() }
+                                        logPath: ResolverProcess.logPath(root: root), history: history)
         try server.run()
-        return true
     }
 
     /// Host resolvers from /etc/resolv.conf, IPv4 only (loopback ones included: queried from here).

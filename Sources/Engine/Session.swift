@@ -40,6 +40,11 @@ public final class Session {
             // (with none left to serve, it stops by itself).
             if recovered > 0 { _ = try? ResolverProcess.request("reload", root: root, startIfNeeded: false) }
         }
+        // A resolver killed whole (its supervisor too) comes back with the next command, whatever
+        // it is; a worker alone is restarted by its supervisor without any command.
+        if ResolverProcess.diedUncleanly(root: root) {
+            _ = try? ResolverProcess.request("reload", root: root, startIfNeeded: true)
+        }
     }
 
     /// Re-plans an interrupted removal from the records as they are now and applies it; each

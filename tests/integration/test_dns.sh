@@ -145,12 +145,35 @@ expect_match "dns log shows who asked what and the answer" '^client.*(A|PTR|AAAA
 run bridgectl dns status
 pid=$(awk '/^pid/ { print $2 }' <<<"$OUT")
 expect_match "dns status shows the resolver's pid" '^[0-9]+$' "$pid"
+supervisor=$(sed -nE 's/^pid [0-9]+ \(supervisor ([0-9]+)\)$/\1/p' <<<"$OUT")
+expect_match "dns status names the supervisor" '^[0-9]+$' "$supervisor"
 kill -9 "$pid"
-wait_until 3 bash -c "! kill -0 $pid" || true
-dig_short client serveur
-expect_match "killed resolver: the next exec restarts it and names resolve" '^172\.18\.0\.[0-9]+$' "$OUT"
+# No bridgectl command from here until the answer: the supervisor alone brings DNS back.
+killed_at=$(date +%s%N)
+answered_ms=
+while (($(date +%s%N) - killed_at < 1000000000)); do
+	if ip netns exec client dig +time=1 +tries=1 +short @127.0.0.11 serveur 2>/dev/null | grep -q '^172\.18\.0\.'; then
+		answered_ms=$((($(date +%s%N) - killed_at) / 1000000))
+		break
+	fi
+	sleep 0.05
+done
+if [[ -n $answered_ms ]]; then
+	pass "worker SIGKILLed: answers again within 1 s with no bridgectl command run (${answered_ms} ms)"
+else
+	fail "worker SIGKILLed: answers again within 1 s with no bridgectl command run"
+fi
 run bridgectl dns status
-expect_not_contains "a new resolver process runs" "$OUT" "pid $pid"
+expect_not_contains "a new worker runs" "$OUT" "pid $pid "
+expect_contains "dns status counts the restart" "$OUT" "restarts 1, last exit: killed by SIGKILL"
+pid=$(awk '/^pid/ { print $2 }' <<<"$OUT")
+kill -9 "$supervisor" "$pid"
+wait_until 3 bash -c "! kill -0 $pid" || true
+run bridgectl dns status
+expect_contains "whole resolver killed: the next command, dns status included, brings it back" "$OUT" "running"
+expect_not_contains "... as new processes" "$OUT" "supervisor $supervisor)"
+dig_short client serveur
+expect_match "and names resolve" '^172\.18\.0\.[0-9]+$' "$OUT"
 expect_ok "remove every container" bridgectl container rm -f serveur client isole plain lost
 run bridgectl dns status
 expect_contains "the resolver stops when no container needs it" "$OUT" "not running"

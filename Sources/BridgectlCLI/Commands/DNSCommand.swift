@@ -7,7 +7,7 @@ struct DNSCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dns",
         abstract: "The embedded DNS resolver (127.0.0.11 in containers on user-defined networks).",
-        subcommands: [DNSStatus.self, DNSLog.self, DNSServe.self])
+        subcommands: [DNSStatus.self, DNSLog.self, DNSServe.self, DNSWorker.self])
 }
 
 struct DNSStatus: ParsableCommand {
@@ -51,10 +51,26 @@ struct DNSServe: ParsableCommand {
 
     func run() throws {
         guard Privileges.hasNetworkAdminCapabilities() else { throw EngineError.notPrivileged }
-        guard try ResolverServer.serveExclusively(root: global.stateRoot) else {
+        guard try ResolverSupervisor.run(root: global.stateRoot) else {
             let holder = ResolverProcess.runningPID(root: global.stateRoot).map { " (pid \($0))" } ?? ""
             writeStandardError("dns serve: another resolver\(holder) already serves \(global.stateRoot)\n")
             return
         }
+    }
+}
+
+/// One resolver worker, started and restarted by `dns serve`.
+struct DNSWorker: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "worker", abstract: "Serve DNS under `dns serve`.",
+                                                    shouldDisplay: false)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The supervising `dns serve` process.") var supervisor: Int32
+    @Option(help: "Workers started before this one.") var restarts = 0
+    @Option(help: "How the previous worker ended.") var lastExit: String?
+
+    func run() throws {
+        guard Privileges.hasNetworkAdminCapabilities() else { throw EngineError.notPrivileged }
+        try ResolverServer.serveAsWorker(root: global.stateRoot,
+                                         history: .init(supervisor: supervisor, restarts: restarts, lastExit: lastExit))
     }
 }
