@@ -187,6 +187,11 @@ public enum DNSWire {
         bytes.count >= headerSize ? word(bytes, 0) : nil
     }
 
+    /// A response with the TC bit: the answer did not fit and must be asked again over TCP.
+    public static func isTruncated(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= headerSize && bytes[2] & 0x80 != 0 && bytes[2] & 0x02 != 0
+    }
+
     /// `bytes` with its ID replaced (unchanged when shorter than two bytes).
     public static func withID(_ bytes: [UInt8], _ id: UInt16) -> [UInt8] {
         guard bytes.count >= 2 else { return bytes }

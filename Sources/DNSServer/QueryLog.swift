@@ -68,4 +68,6 @@ struct ResolverCounters {
     var malformed = 0
     /// Answers that came back for a TCP connection already closed (never sent to another one).
     var droppedForClosedConnections = 0
+    /// Truncated UDP answers asked again over TCP, for TCP clients.
+    var retriedOverTCP = 0
 }

@@ -148,7 +148,8 @@ extension ResolverServer {
             "in flight \(pending.count) (at most \(Limits.forwardsPerContainer) per container, \(Limits.forwardsTotal) in all), "
                 + "tcp connections \(connections.count) (at most \(Limits.connectionsPerContainer) per container, \(Limits.connectionsTotal) in all), "
                 + "buffered \(bufferedBytes) bytes",
-            "file descriptors: limit \(descriptorLimit), answers dropped for closed connections \(counters.droppedForClosedConnections)",
+            "file descriptors: limit \(descriptorLimit), answers dropped for closed connections \(counters.droppedForClosedConnections), "
+                + "truncated answers asked again over TCP \(counters.retriedOverTCP)",
         ]
         let names = Dictionary(uniqueKeysWithValues: listeners.values.map { ($0.container, $0.name) })
         lines += shed.compactMap { id, shed -> String? in

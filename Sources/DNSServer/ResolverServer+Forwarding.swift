@@ -72,6 +72,7 @@ extension ResolverServer {
 
     func finishForward(_ id: UInt16) -> PendingForward? {
         guard let forward = pending.removeValue(forKey: id) else { return nil }
+        if let exchange = forward.exchange { endExchange(exchange) }
         forwardShares.release(forward.container)
         if case .tcp(let connection) = forward.client { connections[connection]?.forwardsInFlight -= 1 }
         return forward
@@ -81,8 +82,10 @@ extension ResolverServer {
         for _ in 0..<64 {
             guard let (bytes, from) = Sockets.receive(upstreamSocket, into: &buffer) else { return }
             guard let id = DNSWire.id(of: bytes) else { continue }
-            guard let waiting = pending[id], waiting.upstreams.contains(Sockets.address(of: from)),
-                  let forward = finishForward(id) else { continue }
+            let upstream = Sockets.address(of: from)
+            guard let waiting = pending[id], waiting.upstreams.contains(upstream) else { continue }
+            if DNSWire.isTruncated(bytes), retryOverTCP(id, upstream: upstream) { continue }
+            guard let forward = finishForward(id) else { continue }
             deliver(DNSWire.withID(bytes, forward.originalID), to: forward.client, flush: true)
             var entry = forward.log
             let rcode = bytes.count > 3 ? bytes[3] & 0x0F : 2
@@ -109,6 +112,10 @@ extension ResolverServer {
                 entry.micros = (now - forward.started) / 1000
                 log.append(entry)
                 continue
+            }
+            if let exchange = forward.exchange {
+                endExchange(exchange)
+                forward.exchange = nil
             }
             forward.deadline = now + Self.attemptTimeout
             pending[due.id] = forward

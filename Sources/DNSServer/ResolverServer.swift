@@ -87,6 +87,8 @@ public final class ResolverServer {
         var deadline: UInt64
         let started: UInt64
         let log: QueryLog.Entry
+        /// The TCP retry under way for a truncated answer.
+        var exchange: UInt64?
     }
 
     /// What was refused or closed to protect the others, per container: `dns status` shows it.
@@ -99,7 +101,7 @@ public final class ResolverServer {
     }
 
     // Tokens: kind in the top byte, slot (or connection id) below.
-    enum Kind: UInt64 { case control = 1, upstream, udp, tcpListen, tcpConnection }
+    enum Kind: UInt64 { case control = 1, upstream, udp, tcpListen, tcpConnection, upstreamTCP }
     static func token(_ kind: Kind, _ slot: UInt64) -> UInt64 { kind.rawValue << 56 | slot }
 
     let store: StateStore
@@ -117,6 +119,7 @@ public final class ResolverServer {
     var pending: [UInt16: PendingForward] = [:]
     var forwardShares = TenantShares<ObjectID>(perTenant: Limits.forwardsPerContainer, total: Limits.forwardsTotal)
     var deadlines = DeadlineQueue()
+    var upstreamExchanges: [UInt64: UpstreamExchange] = [:]
     var shed: [ObjectID: Shed] = [:]
     var upstreamSocket: Int32 = -1
     var controlSocket: Int32 = -1
@@ -224,6 +227,7 @@ public final class ResolverServer {
         case .udp: if let listener = listeners[Int(slot)] { receiveQueries(on: listener) }
         case .tcpListen: if let listener = listeners[Int(slot)] { acceptConnections(on: listener) }
         case .tcpConnection: serveConnection(slot, ready)
+        case .upstreamTCP: serveExchange(slot, ready)
         case nil: break
         }
     }

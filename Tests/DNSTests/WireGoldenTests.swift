@@ -279,3 +279,17 @@ import Testing
         #expect(DNSWire.frame(big + [7]) == [])
     }
 }
+
+@Suite struct TruncationTests {
+    @Test func aResponseWithTheTCBitIsTruncated() {
+        // ID, flags 0x8380 (response, TC, RD, RA), counts.
+        let truncated: [UInt8] = [0x12, 0x34, 0x83, 0x80, 0, 1, 0, 0, 0, 0, 0, 0]
+        #expect(DNSWire.isTruncated(truncated))
+    }
+
+    @Test func whatIsNotATruncatedResponse() {
+        #expect(!DNSWire.isTruncated([0x12, 0x34, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0]))  // whole
+        #expect(!DNSWire.isTruncated([0x12, 0x34, 0x03, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]))  // a query with TC
+        #expect(!DNSWire.isTruncated([0x12, 0x34, 0x83]))  // shorter than a header
+    }
+}

@@ -24,10 +24,32 @@ while True:
     question = q[12:i + 5]
     if ".".join(labels) == "nx.example.test":
         s.sendto(struct.pack(">HHHHHH", ident, 0x8183, 1, 0, 0, 0) + question, a); continue
+    if ".".join(labels) == "big.example.test":  # too large for UDP: truncated, ask over TCP
+        s.sendto(struct.pack(">HHHHHH", ident, 0x8380, 1, 0, 0, 0) + question, a); continue
     answer = b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + bytes(int(b) for b in (sys.argv[2] if len(sys.argv) > 2 else "203.0.113.99").split("."))
     s.sendto(struct.pack(">HHHHHH", ident, 0x8180, 1, 1, 0, 0) + question + answer, a)
 '
 start_bg ip netns exec inet python3 -c "$FAKE_DNS_PY"
+# Its TCP side: big.example.test whole, 40 A records (about 700 bytes).
+FAKE_TCP_DNS_PY='
+import socket, struct
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("203.0.113.1", 53)); s.listen(8)
+while True:
+    c, _ = s.accept(); c.settimeout(3)
+    try:
+        n = struct.unpack(">H", c.recv(2))[0]; q = b""
+        while len(q) < n: q += c.recv(n - len(q))
+        i = 12
+        while q[i]: i += q[i] + 1
+        answers = b"".join(b"\xc0\x0c" + struct.pack(">HHIH", 1, 1, 60, 4) + bytes([203, 0, 113, k]) for k in range(1, 41))
+        r = q[:2] + struct.pack(">HHHHH", 0x8180, 1, 40, 0, 0) + q[12:i + 5] + answers
+        c.sendall(struct.pack(">H", len(r)) + r)
+    except Exception:
+        pass
+    c.close()
+'
+start_bg ip netns exec inet python3 -c "$FAKE_TCP_DNS_PY"
 
 dig_short() { # CONTAINER ARGS... : OUT = dig +short output
 	run bridgectl exec "$1" dig +time=6 +tries=1 +short "${@:2}"
@@ -60,6 +82,11 @@ dig_short client SERVEUR.
 expect_eq "names are case-insensitive, trailing dot tolerated" "172.18.0.2" "$OUT"
 dig_short client +tcp serveur
 expect_eq "dig +tcp serveur (TCP)" "172.18.0.2" "$OUT"
+dig_short client +tcp +noedns big.example.test
+expect_eq "a TCP query whose UDP upstream answer is truncated gets the whole answer (asked again over TCP)" \
+	"40" "$(grep -c '^203\.0\.113\.' <<<"$OUT")"
+run bridgectl dns status
+expect_contains "dns status counts the TCP retry" "$OUT" "truncated answers asked again over TCP 1"
 run bridgectl exec client nslookup serveur
 expect_contains "nslookup answers from 127.0.0.11" "$OUT" "127.0.0.11"
 expect_contains "nslookup finds serveur" "$OUT" "Address: 172.18.0.2"
