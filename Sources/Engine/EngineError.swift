@@ -1,4 +1,5 @@
 import BridgeModel
+import State
 
 public enum EngineError: UserFacingError, Equatable {
     case networkNotFound(String)
@@ -6,6 +7,7 @@ public enum EngineError: UserFacingError, Equatable {
     case ambiguousReference(String, kind: String, matches: Int)
     case notPrivileged
     case inInitialNamespace
+    case corruptContainer(CorruptRecord)
 
     public var message: String {
         switch self {
@@ -16,6 +18,10 @@ public enum EngineError: UserFacingError, Equatable {
         case .notPrivileged: return "bridgectl must run as root (CAP_NET_ADMIN and CAP_SYS_ADMIN)"
         case .inInitialNamespace:
             return "refusing to run in the machine's initial network namespace (BRIDGECTL_REQUIRE_THROWAWAY is set)"
+        case .corruptContainer(let corrupt):
+            let reference = corrupt.name ?? corrupt.id.short
+            return "container '\(reference)' has an unreadable record \(corrupt.path) (\(corrupt.reason)); "
+                + "'bridgectl container rm -f \(reference)' removes it"
         }
     }
 }

@@ -18,7 +18,8 @@ extension Session {
 
     public func removeNetwork(_ reference: String, dryRun: Bool) throws -> (NetworkRecord, Plan) {
         let record = try network(reference)
-        let attached = try containers(on: record).map(\.name)
+        let found = try attachedContainers(record)
+        let attached = found.readable.map(\.name) + found.unreadable
         let plan = try NetworkPlanner.remove(record, attachedContainers: attached,
                                              firewall: try firewallContext(excluding: record))
         try run(plan, dryRun: dryRun)

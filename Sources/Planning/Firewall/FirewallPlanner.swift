@@ -158,6 +158,17 @@ public enum FirewallPlanner {
         return ops
     }
 
+    /// Deletions of every rule whose comment names the container as its owner, as found in the
+    /// ruleset: how a container whose record is lost loses its rules.
+    public static func rulesOwned(byContainer name: String, in observed: FirewallObservation) -> [RuleOp] {
+        let marker = "--comment \"bridgectl container=\(name) "
+        return observed.rules.sorted().compactMap { rule in
+            guard rule.contains(marker), let slash = rule.firstIndex(of: "/"), let space = rule.firstIndex(of: " ") else { return nil }
+            return .delete(table: String(rule[..<slash]), chain: String(rule[rule.index(after: slash)..<space]),
+                           spec: String(rule[rule.index(after: space)...]))
+        }
+    }
+
     /// Sysctls a network needs in the host namespace: forwarding (unless internal), and
     /// route_localnet on its bridge so 127.0.0.1 bindings can be DNATed onto it.
     public static func sysctls(for network: NetworkRecord) -> [(key: String, value: String)] {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BridgeModel
+import State
 
 struct ContainerList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List containers.", aliases: ["list", "ps"])
@@ -12,11 +13,17 @@ struct ContainerList: ParsableCommand {
     @Flag(help: "Do not truncate IDs.")
     var noTrunc = false
 
+    /// What the NETWORKS column shows for a container whose record cannot be read.
+    static let corruptMarker = "(corrupt record)"
+
     func run() throws {
         let session = try global.session(mutating: false)
-        let containers = try session.containers()
+        let (containers, corrupt) = try session.containerListing()
+        // Like Docker's ls, listing succeeds: an unreadable record is a warning naming it and a
+        // row with its ID and name, so `rm -f $(ls -q)` still removes everything.
+        for record in corrupt { writeStandardError("Warning: \(corruptWarning(record))\n") }
         if quiet {
-            printLines(containers.map { noTrunc ? $0.id.hex : $0.id.short })
+            printLines(containers.map { noTrunc ? $0.id.hex : $0.id.short } + corrupt.map { noTrunc ? $0.id.hex : $0.id.short })
             return
         }
         let networks = Dictionary(uniqueKeysWithValues: try session.networks().map { ($0.id, $0.name) })
@@ -31,6 +38,9 @@ struct ContainerList: ParsableCommand {
                 table.append([noTrunc ? container.id.hex : container.id.short, container.name, networkNames(container),
                               container.endpoints.map { $0.interfaceAddress.description }.joined(separator: ",")])
             }
+            for record in corrupt {
+                table.append([noTrunc ? record.id.hex : record.id.short, record.name ?? "?", Self.corruptMarker, ""])
+            }
             print(table.render())
         case "json":
             for container in containers {
@@ -40,8 +50,21 @@ struct ContainerList: ParsableCommand {
                     "IPAddresses": .string(container.endpoints.map { $0.address.description }.joined(separator: ",")),
                 ]).compact)
             }
+            for record in corrupt {
+                print(JSONValue.object([
+                    "ID": .string(record.id.short), "Names": .string(record.name ?? ""), "Networks": .string(Self.corruptMarker),
+                    "CreatedAt": .string(""), "IPAddresses": .string(""),
+                ]).compact)
+            }
         default:
             throw ValidationError("invalid --format '\(format)': expected table or json")
         }
     }
+}
+
+/// One line for a record that does not decode: which file, why, and how to get rid of it.
+func corruptWarning(_ record: CorruptRecord) -> String {
+    let reference = record.name ?? record.id.short
+    return "container '\(reference)': record \(record.path) is corrupt (\(record.reason)); "
+        + "'bridgectl container rm -f \(reference)' removes it"
 }

@@ -17,7 +17,12 @@ struct NetworkList: ParsableCommand {
     func run() throws {
         let session = try global.session(mutating: false)
         let filters = try Parse.keyValues(filter, flag: "--filter")
-        let networks = try session.networks().filter { network in
+        let (readable, corrupt) = try session.networkListing()
+        // Other commands skip an unreadable network record; ls says so, and still succeeds.
+        for record in corrupt {
+            writeStandardError("Warning: network record \(record.path) is corrupt (\(record.reason)); it is left out\n")
+        }
+        let networks = readable.filter { network in
             filters.allSatisfy { key, value in
                 switch key {
                 case "name": return network.name.contains(value)
