@@ -20,7 +20,7 @@ public enum EngineError: UserFacingError, Equatable {
             return "refusing to run in the machine's initial network namespace (BRIDGECTL_REQUIRE_THROWAWAY is set)"
         case .corruptContainer(let corrupt):
             let reference = corrupt.name ?? corrupt.id.short
-            return "container '\(reference)' has an unreadable record \(corrupt.path) (\(corrupt.reason)); "
+            return "container '\(reference)': record \(corrupt.path) is corrupt (\(corrupt.reason)); "
                 + "'bridgectl container rm -f \(reference)' removes it"
         }
     }

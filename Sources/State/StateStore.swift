@@ -384,7 +384,7 @@ public enum StateError: UserFacingError {
             context.codingPath.isEmpty ? "" : " at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
         }
         switch decoding {
-        case .dataCorrupted(let context): return "not valid JSON (truncated?)\(at(context))"
+        case .dataCorrupted(let context): return "not valid JSON, truncated?\(at(context))"
         case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)'\(at(context))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context): return "unexpected value\(at(context))"
         @unknown default: return "\(decoding)"

@@ -116,6 +116,17 @@ final class BookkeepingKernel: StepExecutor {
         #expect(try store.portClaims(heldBy: record.id).isEmpty)
     }
 
+    /// One line that says which container, which file, why, and the way out.
+    @Test func corruptContainerErrorNamesItsFileAndTheWayOut() {
+        let id = ObjectID.random()
+        let named = EngineError.corruptContainer(CorruptRecord(id: id, path: "/r/containers/\(id.hex).json",
+                                                               reason: "not valid JSON, truncated?", name: "torn"))
+        #expect(named.message == "container 'torn': record /r/containers/\(id.hex).json is corrupt (not valid JSON, truncated?); "
+                + "'bridgectl container rm -f torn' removes it")
+        let unnamed = EngineError.corruptContainer(CorruptRecord(id: id, path: "/p", reason: "r"))
+        #expect(unnamed.message.hasSuffix("'bridgectl container rm -f \(id.short)' removes it"))
+    }
+
     /// A `--network host` container's namespace is the host's: its processes are never killed.
     @Test func unreadableHostContainerKillsNothing() {
         let salvaged = ContainerPlanner.salvagedRecord(id: .random(), name: "h", namespaceIsHost: true, addresses: [], ports: [])

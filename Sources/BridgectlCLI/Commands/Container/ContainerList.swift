@@ -1,6 +1,7 @@
 import ArgumentParser
 import BridgeModel
 import State
+import Engine
 
 struct ContainerList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List containers.", aliases: ["list", "ps"])
@@ -21,7 +22,7 @@ struct ContainerList: ParsableCommand {
         let (containers, corrupt) = try session.containerListing()
         // Like Docker's ls, listing succeeds: an unreadable record is a warning naming it and a
         // row with its ID and name, so `rm -f $(ls -q)` still removes everything.
-        for record in corrupt { writeStandardError("Warning: \(corruptWarning(record))\n") }
+        for record in corrupt { writeStandardError("Warning: \(EngineError.corruptContainer(record).message)\n") }
         if quiet {
             printLines(containers.map { noTrunc ? $0.id.hex : $0.id.short } + corrupt.map { noTrunc ? $0.id.hex : $0.id.short })
             return
@@ -60,11 +61,4 @@ struct ContainerList: ParsableCommand {
             throw ValidationError("invalid --format '\(format)': expected table or json")
         }
     }
-}
-
-/// One line for a record that does not decode: which file, why, and how to get rid of it.
-func corruptWarning(_ record: CorruptRecord) -> String {
-    let reference = record.name ?? record.id.short
-    return "container '\(reference)': record \(record.path) is corrupt (\(record.reason)); "
-        + "'bridgectl container rm -f \(reference)' removes it"
 }
