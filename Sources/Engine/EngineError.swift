@@ -8,6 +8,7 @@ public enum EngineError: UserFacingError, Equatable {
     case notPrivileged
     case inInitialNamespace
     case corruptContainer(CorruptRecord)
+    case corruptNetwork(CorruptRecord)
 
     public var message: String {
         switch self {
@@ -22,6 +23,9 @@ public enum EngineError: UserFacingError, Equatable {
             let reference = corrupt.name ?? corrupt.id.short
             return "container '\(reference)': record \(corrupt.path) is corrupt (\(corrupt.reason)); "
                 + "'bridgectl container rm -f \(reference)' removes it"
+        case .corruptNetwork(let corrupt):
+            return "network record \(corrupt.path) is corrupt (\(corrupt.reason)); "
+                + "'bridgectl network rm \(corrupt.id.short)' removes it"
         }
     }
 }

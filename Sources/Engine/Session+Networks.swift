@@ -17,7 +17,13 @@ extension Session {
     }
 
     public func removeNetwork(_ reference: String, dryRun: Bool) throws -> (NetworkRecord, Plan) {
-        let record = try network(reference)
+        let record: NetworkRecord
+        do {
+            record = try network(reference)
+        } catch EngineError.networkNotFound(let missing) {
+            guard let corrupt = try unreadableNetwork(reference) else { throw EngineError.networkNotFound(missing) }
+            return try removeUnreadableNetwork(corrupt, dryRun: dryRun)
+        }
         let found = try attachedContainers(record)
         let attached = found.readable.map(\.name) + found.unreadable
         let plan = try NetworkPlanner.remove(record, attachedContainers: attached,

@@ -61,8 +61,12 @@ public final class Session {
             case nil: return
             }
         case ("network", 1):
-            guard let record = try store.network(id: ids[0]) else { return }
-            try applier.apply(try NetworkPlanner.remove(record, attachedContainers: [], firewall: try firewallContext(excluding: record)))
+            do {
+                guard let record = try store.network(id: ids[0]) else { return }
+                try applier.apply(try NetworkPlanner.remove(record, attachedContainers: [], firewall: try firewallContext(excluding: record)))
+            } catch StateError.corrupt(let path, let reason) {
+                try applier.apply(try networkRemovalPlan(forUnreadable: CorruptRecord(id: ids[0], path: path, reason: reason)))
+            }
         case ("disconnect", 2):
             guard let container = try store.container(id: ids[0]), let network = try store.network(id: ids[1]),
                   container.endpoint(on: network.id) != nil else { return }

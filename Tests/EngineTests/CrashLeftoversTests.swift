@@ -144,4 +144,55 @@ final class BookkeepingKernel: StepExecutor {
         #expect(plan.steps == [.releaseAddress(IPv4Address("172.18.0.9")!, network: network, container: id),
                                .removeContainer(salvaged)])
     }
+
+    /// The record's own bridge name survives most truncations; an aux address named like the
+    /// key does not fool it.
+    @Test func bridgeNameIsReadFromATornNetworkRecord() throws {
+        let (store, lock) = try temporaryStore()
+        defer { withExtendedLifetime(lock) {} }
+        let record = NetworkRecord(id: .random(), name: "web", kind: .user, created: "t", bridgeName: "br-custom0",
+                                   subnet: try IPv4Network(parsing: "172.18.0.0/16"), gateway: IPv4Address("172.18.0.1"),
+                                   auxAddresses: ["bridgeName": IPv4Address("172.18.0.9")!])
+        let text = String(decoding: try store.encode(record), as: UTF8.self)
+        #expect(NetworkPlanner.salvagedBridgeName(fromRecordText: String(text.prefix(80))) == "br-custom0")
+        #expect(NetworkPlanner.salvagedBridgeName(fromRecordText: String(text.prefix(20))) == nil)
+        #expect(NetworkPlanner.salvagedBridgeName(fromRecordText: #"{"auxAddresses":{},"bridgeName":"a b"}"#) == nil)
+    }
+
+    @Test func rulesAreFoundByTheBridgeTheyMatch() {
+        let observed = FirewallObservation(iptablesSave: """
+            *filter
+            -A BRIDGECTL-FORWARD -i br-a -o br-a -m comment --comment "bridgectl net=web icc on" -j ACCEPT
+            -A BRIDGECTL-ISOLATION-1 -i br-a ! -o br-a -m comment --comment "bridgectl net=web leaving" -j BRIDGECTL-ISOLATION-2
+            -A BRIDGECTL-FORWARD -i br-ab -o br-ab -j ACCEPT
+            -A BRIDGECTL-FORWARD -m comment --comment "bridgectl br-a" -j ACCEPT
+            COMMIT
+            *nat
+            -A BRIDGECTL-POSTROUTING -s 172.18.0.0/16 ! -o br-a -m comment --comment "bridgectl net=web masquerade" -j MASQUERADE
+            COMMIT
+            """)
+        let owned = FirewallPlanner.rulesOwned(byBridge: "br-a", in: observed)
+        #expect(owned.count == 3)
+        #expect(owned.allSatisfy { if case .delete(_, _, let spec) = $0 { return spec.contains("net=web") }; return false })
+    }
+
+    /// The last network also takes bridgectl's chains; with others left, only its own rules go.
+    @Test func unreadableNetworkRemovalTakesTheBaseChainsOnlyWhenLast() {
+        let id = ObjectID.random()
+        let rule = RuleOp.delete(table: "filter", chain: "BRIDGECTL-FORWARD", spec: "-i br-a -o br-a -j ACCEPT")
+        let observed = FirewallObservation(iptablesSave: "*filter\n:BRIDGECTL-FORWARD - [0:0]\nCOMMIT\n")
+        let others = FirewallContext(observed: observed, ipForward: "1", bridgeNetfilter: "1", otherActiveNetworks: true)
+        let plan = NetworkPlanner.removeUnreadable(id: id, bridgeName: "br-a", ownedRules: [rule], firewall: others)
+        #expect(plan.steps.count == 3)
+        #expect(plan.steps[0] == .applyRules(RuleBatch([rule])))
+        #expect(plan.steps[1] == .deleteLink(name: "br-a", namespace: nil))
+        guard case .removeNetwork(let salvaged) = plan.steps[2] else { Issue.record("no record removal"); return }
+        #expect(salvaged.id == id)
+        #expect(plan.redoIntent == "network-\(id.hex)")
+        let last = FirewallContext(observed: observed, ipForward: "1", bridgeNetfilter: "1", otherActiveNetworks: false)
+        let lastPlan = NetworkPlanner.removeUnreadable(id: id, bridgeName: nil, ownedRules: [], firewall: last)
+        guard case .applyRules(let batch) = lastPlan.steps.first else { Issue.record("no teardown"); return }
+        #expect(batch.ops.contains(.deleteChain(table: "filter", chain: "BRIDGECTL-FORWARD")))
+        #expect(!lastPlan.steps.contains { if case .deleteLink = $0 { return true }; return false })
+    }
 }

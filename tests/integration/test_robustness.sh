@@ -346,16 +346,26 @@ third_id=$(json_get "$(bridgectl container inspect third)" '[0]["Id"]' || true)
 expect_ok "container rm -f of an emptied record by ID prefix" bridgectl container rm -f "${third_id:0:12}"
 expect_ok "container rm -f keeper fourth fifth" bridgectl container rm -f keeper fourth fifth
 
-section "a corrupt network record does not hide the others"
+section "a corrupt network record does not hide the others and can be removed"
 expect_ok "network create sweep2" bridgectl network create sweep2
-bogus=$BRIDGECTL_ROOT/networks/$(printf 'ab%.0s' {1..32}).json
-printf '{"name":"lost' >"$bogus"
+expect_ok "network create sweep3" bridgectl network create sweep3
+sweep3_id=$OUT
+expect_ok "container create on3 --network sweep3" bridgectl container create on3 --network sweep3
+sweep3_record=$BRIDGECTL_ROOT/networks/$sweep3_id.json
+truncate -s 40 "$sweep3_record"
 run bridgectl network ls
 expect_eq "network ls still succeeds" 0 "$RC"
 expect_match "it lists sweep" ' sweep ' "$OUT"
 expect_match "it lists sweep2" ' sweep2 ' "$OUT"
-expect_contains "a warning names the corrupt file" "$ERR" "Warning: network record $bogus is corrupt"
+expect_contains "a warning names the corrupt file" "$ERR" "Warning: network record $sweep3_record is corrupt"
+expect_contains "and says how to remove it" "$ERR" "'bridgectl network rm ${sweep3_id:0:12}' removes it"
 expect_ok "container create on sweep2 is not blocked" bridgectl container create on2 --network sweep2
-expect_ok "container rm -f on2" bridgectl container rm -f on2
-rm -f "$bogus"
+expect_error "network rm of it refuses while on3 is attached, naming on3" on3 bridgectl network rm "${sweep3_id:0:12}"
+expect_ok "container rm -f on3 on2 (on3's network record is corrupt)" bridgectl container rm -f on3 on2
+expect_ok "network rm ${sweep3_id:0:12} removes the corrupt network" bridgectl network rm "${sweep3_id:0:12}"
+if wait_until 10 link_absent "br-${sweep3_id:0:12}"; then pass "its bridge is gone"; else fail "its bridge is gone"; fi
+expect_eq "no rule names its bridge" "" "$(iptables-save | grep -F "br-${sweep3_id:0:12}" || true)"
+expect_eq "its record is gone" "" "$(ls "$sweep3_record" 2>/dev/null || true)"
+run bridgectl network ls
+expect_eq "network ls has no warning any more" "" "$ERR"
 expect_ok "network rm sweep sweep2" bridgectl network rm sweep sweep2

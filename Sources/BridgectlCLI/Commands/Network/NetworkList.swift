@@ -1,5 +1,6 @@
 import ArgumentParser
 import BridgeModel
+import Engine
 
 struct NetworkList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List networks.", aliases: ["list"])
@@ -19,9 +20,7 @@ struct NetworkList: ParsableCommand {
         let filters = try Parse.keyValues(filter, flag: "--filter")
         let (readable, corrupt) = try session.networkListing()
         // Other commands skip an unreadable network record; ls says so, and still succeeds.
-        for record in corrupt {
-            writeStandardError("Warning: network record \(record.path) is corrupt (\(record.reason)); it is left out\n")
-        }
+        for record in corrupt { writeStandardError("Warning: \(EngineError.corruptNetwork(record).message)\n") }
         let networks = readable.filter { network in
             filters.allSatisfy { key, value in
                 switch key {
