@@ -68,9 +68,15 @@ public final class Session {
                 try applier.apply(try networkRemovalPlan(forUnreadable: CorruptRecord(id: ids[0], path: path, reason: reason)))
             }
         case ("disconnect", 2):
-            guard let container = try store.container(id: ids[0]), let network = try store.network(id: ids[1]),
-                  container.endpoint(on: network.id) != nil else { return }
-            try applier.apply(try disconnectPlan(container, from: network))
+            do {
+                guard let container = try store.container(id: ids[0]), let network = try store.network(id: ids[1]),
+                      container.endpoint(on: network.id) != nil else { return }
+                try applier.apply(try disconnectPlan(container, from: network))
+            } catch StateError.corrupt {
+                // Not finishable without the record; `container rm` or `network rm` of the
+                // unreadable one removes what the disconnect would have.
+                return
+            }
         default:
             return
         }

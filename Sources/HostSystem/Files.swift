@@ -39,15 +39,14 @@ public enum Files {
         return base.isEmpty ? nil : base
     }
 
-    /// Removes the regular files in `directory` left by interrupted atomic writes, only those
-    /// staged for a name in `bases` when given. Returns the names removed. The caller must hold
-    /// the lock every writer of that directory holds, or it could take a live writer's file.
+    /// Removes the regular files in `directory` left by interrupted atomic writes. Returns the
+    /// names removed. The caller must hold the lock every writer of that directory holds, or it
+    /// could take a live writer's file.
     @discardableResult
-    public static func removeTemporaryFiles(in directory: String, stagedFor bases: Set<String>? = nil) throws -> [String] {
+    public static func removeTemporaryFiles(in directory: String) throws -> [String] {
         var removed: [String] = []
         for name in try list(directory) {
-            guard let base = temporaryFileBase(name), bases.map({ $0.contains(base) }) ?? true,
-                  isRegularFile("\(directory)/\(name)") else { continue }
+            guard temporaryFileBase(name) != nil, isRegularFile("\(directory)/\(name)") else { continue }
             try remove("\(directory)/\(name)")
             removed.append(name)
         }
