@@ -1,4 +1,5 @@
 import BridgeModel
+import State
 
 public enum EngineError: UserFacingError, Equatable {
     case networkNotFound(String)
@@ -7,6 +8,8 @@ public enum EngineError: UserFacingError, Equatable {
     case notPrivileged
     case inInitialNamespace
     case resolverCannotServe(container: String, reason: String)
+    case corruptContainer(CorruptRecord)
+    case corruptNetwork(CorruptRecord)
 
     public var message: String {
         switch self {
@@ -19,6 +22,13 @@ public enum EngineError: UserFacingError, Equatable {
             return "refusing to run in the machine's initial network namespace (BRIDGECTL_REQUIRE_THROWAWAY is set)"
         case .resolverCannotServe(let container, let reason):
             return "container '\(container)' was not created: the DNS resolver cannot serve its namespace (\(reason))"
+        case .corruptContainer(let corrupt):
+            let reference = corrupt.name ?? corrupt.id.short
+            return "container '\(reference)': record \(corrupt.path) is corrupt (\(corrupt.reason)); "
+                + "'bridgectl container rm -f \(reference)' removes it"
+        case .corruptNetwork(let corrupt):
+            return "network record \(corrupt.path) is corrupt (\(corrupt.reason)); "
+                + "'bridgectl network rm \(corrupt.id.short)' removes it"
         }
     }
 }

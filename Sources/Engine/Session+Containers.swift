@@ -2,6 +2,7 @@ import Glibc
 import BridgeModel
 import Planning
 import HostSystem
+import State
 
 extension Session {
     public func createContainer(_ request: ContainerCreateRequest, networks references: [String],
@@ -56,7 +57,11 @@ extension Session {
     }
 
     public func removeContainer(_ reference: String, force: Bool, dryRun: Bool) throws -> (ContainerRecord, Plan) {
-        let record = try container(reference)
+        let record: ContainerRecord
+        switch try lookUpContainer(reference) {
+        case .readable(let found): record = found
+        case .unreadable(let corrupt): return try removeUnreadableContainer(corrupt, force: force, dryRun: dryRun)
+        }
         Timing.mark("load container record")
         if !force, record.mode != .host {
             let running = try NamespaceProcesses.pids(inNamespaceAt: NetworkNamespace.path(record.name))
@@ -74,6 +79,40 @@ extension Session {
         let bookkeeping = plan.steps.firstIndex(where: \.isBookkeeping) ?? plan.steps.endIndex
         plan.steps.insert(contentsOf: try defaultBridgeDeactivation(leaving: [record]), at: bookkeeping)
         return plan
+    }
+
+    /// A container whose record cannot be read goes with whatever can be found of it; the
+    /// returned record is what was salvaged (its ID, and its name when the index has it).
+    func removeUnreadableContainer(_ corrupt: CorruptRecord, force: Bool, dryRun: Bool) throws -> (ContainerRecord, Plan) {
+        if !force, let name = corrupt.name, NetworkNamespace.exists(name), !namespaceIsHost(name) {
+            let running = try NamespaceProcesses.pids(inNamespaceAt: NetworkNamespace.path(name))
+            if !running.isEmpty { throw PlanningError.containerRunning(name, processes: running.count) }
+        }
+        let plan = try removalPlan(forUnreadable: corrupt, killProcesses: force)
+        try run(plan, dryRun: dryRun)
+        let salvaged = ContainerRecord(id: corrupt.id, name: corrupt.name ?? corrupt.id.short, created: "",
+                                       hostname: "", mode: .none)
+        return (salvaged, plan)
+    }
+
+    func removalPlan(forUnreadable corrupt: CorruptRecord, killProcesses: Bool) throws -> Plan {
+        let save = try? Subprocess.run(["iptables-save"])
+        let observed = save.flatMap { $0.status == 0 ? FirewallObservation(iptablesSave: $0.output) : nil }
+        let owned = corrupt.name.flatMap { name in observed.map { FirewallPlanner.rulesOwned(byContainer: name, in: $0) } } ?? []
+        let salvaged = ContainerPlanner.salvagedRecord(
+            id: corrupt.id, name: corrupt.name, namespaceIsHost: corrupt.name.map(namespaceIsHost) ?? false,
+            addresses: try store.addressClaims(heldBy: corrupt.id), ports: try store.portClaims(heldBy: corrupt.id))
+        var plan = ContainerPlanner.removeUnreadable(salvaged, ownedRules: owned, killProcesses: killProcesses)
+        let bookkeeping = plan.steps.firstIndex(where: \.isBookkeeping) ?? plan.steps.endIndex
+        plan.steps.insert(contentsOf: try defaultBridgeDeactivation(leaving: [salvaged]), at: bookkeeping)
+        return plan
+    }
+
+    /// A `--network host` container's name is a bind mount of the host's own namespace: its
+    /// "processes" are every process on the host.
+    func namespaceIsHost(_ name: String) -> Bool {
+        guard let inode = Files.inode(NetworkNamespace.path(name)) else { return false }
+        return inode == Files.inode("/proc/self/ns/net")
     }
 
     /// Concrete host ports for `-p` specs: fixed ones must be free, random ones are chosen free

@@ -17,8 +17,15 @@ extension Session {
     }
 
     public func removeNetwork(_ reference: String, dryRun: Bool) throws -> (NetworkRecord, Plan) {
-        let record = try network(reference)
-        let attached = try containers(on: record).map(\.name)
+        let record: NetworkRecord
+        do {
+            record = try network(reference)
+        } catch EngineError.networkNotFound(let missing) {
+            guard let corrupt = try unreadableNetwork(reference) else { throw EngineError.networkNotFound(missing) }
+            return try removeUnreadableNetwork(corrupt, dryRun: dryRun)
+        }
+        let found = try attachedContainers(record)
+        let attached = found.readable.map(\.name) + found.unreadable
         let plan = try NetworkPlanner.remove(record, attachedContainers: attached,
                                              firewall: try firewallContext(excluding: record))
         try run(plan, dryRun: dryRun)

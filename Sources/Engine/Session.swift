@@ -27,15 +27,21 @@ public final class Session {
         // A reader that finds an interrupted plan finishes it first, so no command ever shows
         // a half-made or half-removed container.
         var exclusive = mutating
-        if !exclusive, !(try store.journalEntries().isEmpty) {
+        let interrupted = try store.hasInterruptedChanges()
+        if !exclusive, interrupted {
             lock = nil
             lock = try store.lock(exclusive: true)
             exclusive = true
         }
+        // A killed writer's temporary files go before anything reads the store again.
+        if interrupted { try store.removeTemporaryFiles() }
         // Built-ins first: finishing a removal may need to know which network is the default bridge.
         try ensureBuiltinNetworks(mutating: exclusive)
-        if exclusive {
+        if interrupted {
             let recovered = try Recovery.run(store: store, executor: kernel) { intent in try self.finishRemoval(intent) }
+            // After recovery: an undone creation's namespace is gone, so its /etc/netns folder
+            // can be told from one of a namespace someone else made.
+            try CrashLeftovers.removeEtcFiles { name in try self.store.containerID(named: name) != nil }
             // The resolver may still hold sockets in namespaces an interrupted command removed
             // (with none left to serve, it stops by itself).
             if recovered > 0 { _ = try? ResolverProcess.request("reload", root: root, startIfNeeded: false) }
@@ -54,15 +60,28 @@ public final class Session {
         let ids = parts.dropFirst().compactMap(ObjectID.init)
         switch (parts.first, ids.count) {
         case ("container", 1):
-            guard let record = try store.container(id: ids[0]) else { return }
-            try applier.apply(try removalPlan(for: record, killProcesses: true))
+            switch try loadContainer(ids[0]) {
+            case .readable(let record): try applier.apply(try removalPlan(for: record, killProcesses: true))
+            case .unreadable(let corrupt): try applier.apply(try removalPlan(forUnreadable: corrupt, killProcesses: true))
+            case nil: return
+            }
         case ("network", 1):
-            guard let record = try store.network(id: ids[0]) else { return }
-            try applier.apply(try NetworkPlanner.remove(record, attachedContainers: [], firewall: try firewallContext(excluding: record)))
+            do {
+                guard let record = try store.network(id: ids[0]) else { return }
+                try applier.apply(try NetworkPlanner.remove(record, attachedContainers: [], firewall: try firewallContext(excluding: record)))
+            } catch StateError.corrupt(let path, let reason) {
+                try applier.apply(try networkRemovalPlan(forUnreadable: CorruptRecord(id: ids[0], path: path, reason: reason)))
+            }
         case ("disconnect", 2):
-            guard let container = try store.container(id: ids[0]), let network = try store.network(id: ids[1]),
-                  container.endpoint(on: network.id) != nil else { return }
-            try applier.apply(try disconnectPlan(container, from: network))
+            do {
+                guard let container = try store.container(id: ids[0]), let network = try store.network(id: ids[1]),
+                      container.endpoint(on: network.id) != nil else { return }
+                try applier.apply(try disconnectPlan(container, from: network))
+            } catch StateError.corrupt {
+                // Not finishable without the record; `container rm` or `network rm` of the
+                // unreadable one removes what the disconnect would have.
+                return
+            }
         default:
             return
         }
@@ -82,6 +101,8 @@ public final class Session {
             lock = nil
             lock = try store.lock(exclusive: true)
         }
+        // The built-ins are written without a journal: a write killed here leaves only this trace.
+        try store.removeTemporaryFiles()
         let created = Clock.rfc3339Now()
         let builtins: [(String, NetworkRecord.Kind)] = [("bridge", .defaultBridge), ("host", .host), ("none", .none)]
         for (name, kind) in builtins where !Set(try networks().map(\.kind)).contains(kind) {
@@ -116,22 +137,69 @@ public final class Session {
         throw EngineError.networkNotFound(reference)
     }
 
+    /// A container's record; one whose record cannot be read is an error naming it and the way out.
     public func container(_ reference: String) throws -> ContainerRecord {
-        if let id = try store.containerID(named: reference), let record = try store.container(id: id) { return record }
+        switch try lookUpContainer(reference) {
+        case .readable(let record): return record
+        case .unreadable(let corrupt): throw EngineError.corruptContainer(corrupt)
+        }
+    }
+
+    public enum ContainerLookup {
+        case readable(ContainerRecord)
+        /// The record file exists but does not decode; only `container rm` works on it.
+        case unreadable(CorruptRecord)
+    }
+
+    public func lookUpContainer(_ reference: String) throws -> ContainerLookup {
+        if let id = try store.containerID(named: reference), let found = try loadContainer(id, name: reference) { return found }
         if ObjectID.isPossiblePrefix(reference) {
             let matches = try store.containerIDs().filter { $0.hex.hasPrefix(reference) }
-            if matches.count == 1, let record = try store.container(id: matches[0]) { return record }
+            if matches.count == 1, let found = try loadContainer(matches[0]) { return found }
             if matches.count > 1 { throw EngineError.ambiguousReference(reference, kind: "container", matches: matches.count) }
         }
         throw EngineError.containerNotFound(reference)
     }
 
+    func loadContainer(_ id: ObjectID, name: String? = nil) throws -> ContainerLookup? {
+        do {
+            return try store.container(id: id).map(ContainerLookup.readable)
+        } catch StateError.corrupt(let path, let reason) {
+            let name = try name ?? store.containerNames(of: [id])[id]
+            return .unreadable(CorruptRecord(id: id, path: path, reason: reason, name: name))
+        }
+    }
+
+    /// The readable containers; unreadable records are left out (see `containerListing`).
     public func containers() throws -> [ContainerRecord] { try store.containers() }
 
-    /// Containers attached to a network, from the address claims (no container file scan).
+    public func containerListing() throws -> (records: [ContainerRecord], corrupt: [CorruptRecord]) {
+        try store.containerListing()
+    }
+
+    public func networkListing() throws -> (records: [NetworkRecord], corrupt: [CorruptRecord]) {
+        try store.networkListing()
+    }
+
+    /// Containers attached to a network, from the address claims (no container file scan);
+    /// one with an unreadable record is left out.
     public func containers(on network: NetworkRecord) throws -> [ContainerRecord] {
-        try store.addressClaims(network: network.id).values.compactMap { try store.container(id: $0) }
-            .sorted { $0.created < $1.created }
+        try attachedContainers(network).readable
+    }
+
+    /// Containers holding an address on the network, readable ones in creation order, then the
+    /// names (or short IDs) of those whose record cannot be read.
+    func attachedContainers(_ network: NetworkRecord) throws -> (readable: [ContainerRecord], unreadable: [String]) {
+        var readable: [ContainerRecord] = []
+        var unreadable: [String] = []
+        for id in Set(try store.addressClaims(network: network.id).values) {
+            switch try loadContainer(id) {
+            case .readable(let record): readable.append(record)
+            case .unreadable(let corrupt): unreadable.append(corrupt.name ?? corrupt.id.short)
+            case nil: continue
+            }
+        }
+        return (readable.sorted { $0.created < $1.created }, unreadable.sorted())
     }
 
     // MARK: Plans

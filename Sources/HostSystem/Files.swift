@@ -25,8 +25,36 @@ public enum Files {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Where an atomic write of `path` stages its bytes: `<path>.tmp.<pid>`. Only a writer
+    /// killed between create and rename leaves one behind (see `temporaryFileBase`).
+    public static func temporaryPath(for path: String) -> String { "\(path).tmp.\(getpid())" }
+
+    /// The name a temporary file was staged for (`hosts` for `hosts.tmp.123`), or nil when
+    /// `name` does not follow the `<name>.tmp.<digits>` pattern of `temporaryPath(for:)`.
+    public static func temporaryFileBase(_ name: String) -> String? {
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts[parts.count - 2] == "tmp", let digits = parts.last, !digits.isEmpty,
+              digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        let base = parts.dropLast(2).joined(separator: ".")
+        return base.isEmpty ? nil : base
+    }
+
+    /// Removes the regular files in `directory` left by interrupted atomic writes. Returns the
+    /// names removed. The caller must hold the lock every writer of that directory holds, or it
+    /// could take a live writer's file.
+    @discardableResult
+    public static func removeTemporaryFiles(in directory: String) throws -> [String] {
+        var removed: [String] = []
+        for name in try list(directory) {
+            guard temporaryFileBase(name) != nil, isRegularFile("\(directory)/\(name)") else { continue }
+            try remove("\(directory)/\(name)")
+            removed.append(name)
+        }
+        return removed
+    }
+
     public static func writeAtomically(_ path: String, contents: some Collection<UInt8>, mode: mode_t = 0o644) throws {
-        let temporary = "\(path).tmp.\(getpid())"
+        let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SystemError("create \(temporary)") }
         var ok = false
@@ -51,12 +79,13 @@ public enum Files {
             throw error
         }
         close(fd)
+        CrashInjection.atomicWriteStaged()
         guard rename(temporary, path) == 0 else { throw SystemError("rename \(temporary) to \(path)") }
         ok = true
     }
 
-    public static func writeAtomically(_ path: String, text: String) throws {
-        try writeAtomically(path, contents: Array(text.utf8))
+    public static func writeAtomically(_ path: String, text: String, mode: mode_t = 0o644) throws {
+        try writeAtomically(path, contents: Array(text.utf8), mode: mode)
     }
 
     /// Writes into an existing file (sysfs and procfs attributes cannot be replaced by rename).
@@ -80,11 +109,11 @@ public enum Files {
         if rmdir(path) != 0 && errno != ENOENT { throw SystemError("remove directory \(path)") }
     }
 
-    /// mkdir -p.
+    /// mkdir -p; `mode` is for `path` itself, missing parents get the usual 0755.
     public static func createDirectory(_ path: String, mode: mode_t = 0o755) throws {
         if mkdir(path, mode) == 0 || errno == EEXIST { return }
         if errno == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex {
-            try createDirectory(String(path[..<slash]), mode: mode)
+            try createDirectory(String(path[..<slash]))
             if mkdir(path, mode) == 0 || errno == EEXIST { return }
         }
         throw SystemError("create directory \(path)")
@@ -125,6 +154,28 @@ public enum Files {
     }
 
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// Without following a symbolic link: a link named like a temporary file is never ours.
+    public static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The permission bits (as `chmod` takes them), nil when `path` does not exist.
+    public static func permissions(_ path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & 0o7777
+    }
+
+    public static func setPermissions(_ path: String, _ mode: mode_t) throws {
+        guard chmod(path, mode) == 0 else { throw SystemError("chmod \(path)") }
+    }
 
     /// The inode number, used to tell namespaces apart.
     public static func inode(_ path: String) -> UInt64? {

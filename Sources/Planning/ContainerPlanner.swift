@@ -187,6 +187,41 @@ public enum ContainerPlanner {
                     redoIntent: "container-\(container.id.hex)")
     }
 
+    /// What can still be found of a container whose record cannot be read: its ID, its name
+    /// (from the name index; "" when unknown) and the address and port claims it holds.
+    /// `namespaceIsHost` marks a `--network host` alias, whose processes are the host's.
+    public static func salvagedRecord(id: ObjectID, name: String?, namespaceIsHost: Bool,
+                                      addresses: [(network: ObjectID, address: IPv4Address)],
+                                      ports: [PortBinding]) -> ContainerRecord {
+        let endpoints = addresses.enumerated().map { index, claim in
+            Endpoint(networkID: claim.network, endpointID: id, interfaceName: "eth\(index)",
+                     hostInterfaceName: hostInterfaceName(container: id, index: index), address: claim.address,
+                     prefixLength: 32, gateway: claim.address, mac: MACAddress(derivedFrom: claim.address),
+                     aliases: [], staticAddress: false)
+        }
+        let mode: ContainerRecord.NetworkMode = namespaceIsHost ? .host : endpoints.isEmpty ? .none : .bridged
+        return ContainerRecord(id: id, name: name ?? "", created: "", hostname: name ?? "", mode: mode,
+                               endpoints: endpoints, ports: ports)
+    }
+
+    /// Removes a salvaged container: its namespace and /etc/netns files by name (nothing by name
+    /// when the name is unknown), its claims, its record, and `ownedRules`, the rules whose
+    /// comment names it (its published ports cannot be rebuilt without the record).
+    public static func removeUnreadable(_ salvaged: ContainerRecord, ownedRules: [RuleOp], killProcesses: Bool) -> Plan {
+        var plan: Plan
+        if !salvaged.name.isEmpty {
+            plan = remove(salvaged, killProcesses: killProcesses)
+        } else {
+            var steps: [Step] = salvaged.endpoints.map { .releaseAddress($0.address, network: $0.networkID, container: salvaged.id) }
+            steps += salvaged.ports.map { .releasePort($0, container: salvaged.id) }
+            steps.append(.removeContainer(salvaged))
+            plan = Plan(summary: "remove container \(salvaged.id.short)", steps: steps, onInterruption: .rollForward,
+                        redoIntent: "container-\(salvaged.id.hex)")
+        }
+        if !ownedRules.isEmpty { plan.steps.insert(.applyRules(RuleBatch(ownedRules)), at: 0) }
+        return plan
+    }
+
     // MARK: - Pieces
 
     /// Deletes exactly the rules `create` added for the container's published ports.

@@ -6,6 +6,8 @@ public enum EtcFiles {
     public static let netnsRoot = "/etc/netns"
 
     public static func directory(for container: String) -> String { "\(netnsRoot)/\(container)" }
+    /// Everything bridgectl ever writes in a container's directory.
+    public static let fileNames: Set<String> = ["hosts", "resolv.conf", "hostname"]
     public static func hostsPath(for container: String) -> String { "\(directory(for: container))/hosts" }
     public static func resolvConfPath(for container: String) -> String { "\(directory(for: container))/resolv.conf" }
     public static func hostnamePath(for container: String) -> String { "\(directory(for: container))/hostname" }

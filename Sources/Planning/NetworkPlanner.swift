@@ -173,6 +173,31 @@ public enum NetworkPlanner {
         return (updated, try activationSteps(for: updated, firewall: firewall) + steps)
     }
 
+    /// The bridge a network record names, read from the text of a record that no longer
+    /// decodes. Keys are encoded sorted, so the record's own `bridgeName` follows the
+    /// `auxAddresses` object's closing brace (an aux address named "bridgeName" does not).
+    public static func salvagedBridgeName(fromRecordText text: String) -> String? {
+        let marker = #"},"bridgeName":""#
+        guard let start = text.firstRange(of: marker)?.upperBound,
+              let end = text[start...].firstIndex(of: "\"") else { return nil }
+        let name = String(text[start..<end])
+        return (try? Names.validateInterfaceName(name)) != nil ? name : nil
+    }
+
+    /// Removes a network whose record cannot be read: the rules naming its bridge, its bridge,
+    /// bridgectl's chains when no other network needs them, and the record.
+    public static func removeUnreadable(id: ObjectID, bridgeName: String?, ownedRules: [RuleOp],
+                                        firewall: FirewallContext) -> Plan {
+        let salvaged = NetworkRecord(id: id, name: id.short, kind: .user, created: "", bridgeName: bridgeName ?? "")
+        var ops = ownedRules
+        if !firewall.otherActiveNetworks { ops += FirewallPlanner.baseTeardown(observed: firewall.observed) }
+        var steps: [Step] = ops.isEmpty ? [] : [.applyRules(RuleBatch(ops))]
+        if let bridgeName { steps.append(.deleteLink(name: bridgeName, namespace: nil)) }
+        steps.append(.removeNetwork(salvaged))
+        return Plan(summary: "remove network \(id.short)", steps: steps, onInterruption: .rollForward,
+                    redoIntent: "network-\(id.hex)")
+    }
+
     public static func remove(_ record: NetworkRecord, attachedContainers: [String], firewall: FirewallContext) throws -> Plan {
         guard record.kind == .user else { throw PlanningError.builtinNetwork(record.name, action: "removed") }
         guard attachedContainers.isEmpty else {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 import BridgeModel
 import HostSystem
 
@@ -16,7 +17,9 @@ import HostSystem
 ///     ROOT/journal/<op>.json             a creation being applied (left behind only by a crash)
 ///     ROOT/journal/redo-<what>           a removal being applied (likewise)
 ///
-/// Every write is atomic (temp file + fsync + rename).
+/// Every write is atomic (temp file + fsync + rename) and made under the exclusive lock. The root
+/// is 0700 and records 0600: they name every container and address, which is no other local
+/// user's business.
 public final class StateStore {
     public let root: String
     private let encoder: JSONEncoder = {
@@ -36,22 +39,59 @@ public final class StateStore {
     var addressesDirectory: String { "\(root)/addresses" }
     public var journalDirectory: String { "\(root)/journal" }
 
-    /// Takes the store's lock for the caller's lifetime; creates the layout on first use.
+    static let directoryMode: mode_t = 0o700
+    static let recordMode: mode_t = 0o600
+
+    /// Takes the store's lock for the caller's lifetime; creates the layout on first use. An
+    /// exclusive locker also closes a root an older bridgectl made world-readable (one stat).
     public func lock(exclusive: Bool) throws -> FileLock {
         if !Files.exists(journalDirectory) {
             for directory in [root, networksDirectory, containersDirectory, namesDirectory, addressesDirectory, journalDirectory] {
-                try Files.createDirectory(directory)
+                try Files.createDirectory(directory, mode: Self.directoryMode)
             }
         }
-        return try FileLock(path: "\(root)/lock", exclusive: exclusive)
+        let lock = try FileLock(path: "\(root)/lock", exclusive: exclusive)
+        if exclusive, let mode = Files.permissions(root), mode & 0o077 != 0 {
+            try Files.setPermissions(root, mode & ~0o077)
+        }
+        return lock
+    }
+
+    // MARK: Crash leftovers
+
+    /// True when a command died mid-change: every change keeps a journal entry from before its
+    /// first write until after its last (a torn journal write leaves its temporary file there),
+    /// so an empty journal folder means nothing needs recovering or sweeping. One directory
+    /// read, whatever the number of containers.
+    public func hasInterruptedChanges() throws -> Bool {
+        !(try Files.list(journalDirectory).isEmpty)
+    }
+
+    /// Removes the temporary files of atomic writes a killed command left in the store's folders.
+    /// Only under the exclusive lock, which every writer holds: no live write can be taken.
+    /// Returns the paths removed.
+    @discardableResult
+    public func removeTemporaryFiles() throws -> [String] {
+        var directories = [root, networksDirectory, containersDirectory, namesDirectory, journalDirectory]
+        for parent in [addressesDirectory, "\(root)/ports"] {
+            directories += try Files.list(parent).map { "\(parent)/\($0)" }.filter(Files.isDirectory)
+        }
+        var removed: [String] = []
+        for directory in directories {
+            removed += try Files.removeTemporaryFiles(in: directory).map { "\(directory)/\($0)" }
+        }
+        return removed
     }
 
     // MARK: Networks
 
-    public func networks() throws -> [NetworkRecord] {
-        try Files.list(networksDirectory).filter { $0.hasSuffix(".json") }.compactMap { entry in
-            try load(NetworkRecord.self, "\(networksDirectory)/\(entry)")
-        }.sorted { $0.created < $1.created }
+    /// The readable network records; an unreadable one is skipped (see `networkListing`).
+    public func networks() throws -> [NetworkRecord] { try networkListing().records }
+
+    /// Every network record, the unreadable ones apart so one torn file never hides the rest.
+    public func networkListing() throws -> (records: [NetworkRecord], corrupt: [CorruptRecord]) {
+        let (records, corrupt) = try loadAll(NetworkRecord.self, networksDirectory)
+        return (records.sorted { $0.created < $1.created }, corrupt)
     }
 
     public func network(id: ObjectID) throws -> NetworkRecord? {
@@ -69,10 +109,30 @@ public final class StateStore {
 
     // MARK: Containers
 
-    public func containers() throws -> [ContainerRecord] {
-        try Files.list(containersDirectory).filter { $0.hasSuffix(".json") }.compactMap { entry in
-            try load(ContainerRecord.self, "\(containersDirectory)/\(entry)")
-        }.sorted { $0.created < $1.created }
+    /// The readable container records; an unreadable one is skipped (see `containerListing`).
+    public func containers() throws -> [ContainerRecord] { try containerListing().records }
+
+    /// Every container record, the unreadable ones apart (with their names from the name index)
+    /// so one torn file never hides the rest.
+    public func containerListing() throws -> (records: [ContainerRecord], corrupt: [CorruptRecord]) {
+        var (records, corrupt) = try loadAll(ContainerRecord.self, containersDirectory)
+        if !corrupt.isEmpty {
+            let names = try containerNames(of: Set(corrupt.map(\.id)))
+            for index in corrupt.indices { corrupt[index].name = names[corrupt[index].id] }
+        }
+        return (records.sorted { $0.created < $1.created }, corrupt)
+    }
+
+    /// Reverse look-ups in the name index: one file read per container, so only for the rare
+    /// records that cannot tell their own name.
+    public func containerNames(of ids: Set<ObjectID>) throws -> [ObjectID: String] {
+        var names: [ObjectID: String] = [:]
+        for name in try Files.list(namesDirectory) where Files.temporaryFileBase(name) == nil {
+            if let text = try Files.read("\(namesDirectory)/\(name)"), let id = ObjectID(text), ids.contains(id) {
+                names[id] = name
+            }
+        }
+        return names
     }
 
     public func container(id: ObjectID) throws -> ContainerRecord? {
@@ -85,6 +145,31 @@ public final class StateStore {
         }
     }
 
+    public func containerRecordPath(_ id: ObjectID) -> String { "\(containersDirectory)/\(id.hex).json" }
+
+    /// Addresses held by `container` on any network: a scan of every claim, for removing a
+    /// container whose record cannot be read.
+    public func addressClaims(heldBy container: ObjectID) throws -> [(network: ObjectID, address: IPv4Address)] {
+        var held: [(network: ObjectID, address: IPv4Address)] = []
+        for entry in try Files.list(addressesDirectory) {
+            guard let network = ObjectID(entry) else { continue }
+            for (ip, holder) in try addressClaims(network: network) where holder == container {
+                held.append((network, ip))
+            }
+        }
+        return held.sorted { ($0.network.hex, $0.address.value) < ($1.network.hex, $1.address.value) }
+    }
+
+    /// Host ports held by `container`, as bindings with no container port (unknown without the
+    /// record; releasing a claim does not need it).
+    public func portClaims(heldBy container: ObjectID) throws -> [PortBinding] {
+        try TransportProtocol.allCases.flatMap { transport in
+            try portClaims(transport: transport, overlapping: 1...UInt16.max).filter { $0.container == container }.map {
+                PortBinding(hostIP: $0.hostIP, hostPorts: $0.hostPorts, containerPorts: $0.hostPorts, transport: transport)
+            }
+        }
+    }
+
     public func containerID(named name: String) throws -> ObjectID? {
         guard !name.contains("/"), let text = try Files.read("\(namesDirectory)/\(name)") else { return nil }
         return ObjectID(text)
@@ -93,11 +178,12 @@ public final class StateStore {
     /// Writes the record and its name index entry (and drops the old name if it changed).
     public func putContainer(_ record: ContainerRecord) throws {
         try save(record, "\(containersDirectory)/\(record.id.hex).json")
-        try Files.writeAtomically("\(namesDirectory)/\(record.name)", text: record.id.hex)
+        try Files.writeAtomically("\(namesDirectory)/\(record.name)", text: record.id.hex, mode: Self.recordMode)
     }
 
     public func removeContainer(_ record: ContainerRecord) throws {
-        if try containerID(named: record.name) == record.id {
+        // A record salvaged from an unreadable file may not know its name.
+        if !record.name.isEmpty, try containerID(named: record.name) == record.id {
             try Files.remove("\(namesDirectory)/\(record.name)")
         }
         try Files.remove("\(containersDirectory)/\(record.id.hex).json")
@@ -107,8 +193,8 @@ public final class StateStore {
 
     public func claimAddress(_ ip: IPv4Address, network: ObjectID, container: ObjectID) throws {
         let directory = "\(addressesDirectory)/\(network.hex)"
-        try Files.createDirectory(directory)
-        try Files.writeAtomically("\(directory)/\(ip)", text: container.hex)
+        try Files.createDirectory(directory, mode: Self.directoryMode)
+        try Files.writeAtomically("\(directory)/\(ip)", text: container.hex, mode: Self.recordMode)
     }
 
     /// Releases only a claim held by `container`, so undoing a failed claim never frees an
@@ -161,8 +247,8 @@ public final class StateStore {
     }
 
     public func claimPort(_ binding: PortBinding, container: ObjectID) throws {
-        try Files.createDirectory(portDirectory(binding))
-        try Files.writeAtomically("\(portDirectory(binding))/\(binding.hostIP)", text: container.hex)
+        try Files.createDirectory(portDirectory(binding), mode: Self.directoryMode)
+        try Files.writeAtomically("\(portDirectory(binding))/\(binding.hostIP)", text: container.hex, mode: Self.recordMode)
     }
 
     public func releasePort(_ binding: PortBinding, container: ObjectID) throws {
@@ -216,7 +302,7 @@ public final class StateStore {
 
     public func writeBuiltinNetworkIDs(_ ids: [String: ObjectID]) throws {
         let text = ids.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.hex)\n" }.joined()
-        try Files.writeAtomically("\(root)/builtin-networks", text: text)
+        try Files.writeAtomically("\(root)/builtin-networks", text: text, mode: Self.recordMode)
     }
 
     // MARK: Journal
@@ -231,14 +317,14 @@ public final class StateStore {
     /// Records a plan before its first step; returns the journal file to remove when done.
     public func writePlanJournal(_ id: String, contents: [UInt8]) throws -> String {
         let file = "\(id).json"
-        try Files.writeAtomically("\(journalDirectory)/\(file)", contents: contents)
+        try Files.writeAtomically("\(journalDirectory)/\(file)", contents: contents, mode: Self.recordMode)
         return file
     }
 
     /// Records a removal by name only: an empty file, so removals pay no encoding at all.
     public func writeRedoJournal(_ intent: String) throws -> String {
         let file = "redo-\(intent)"
-        try Files.writeAtomically("\(journalDirectory)/\(file)", contents: [UInt8]())
+        try Files.writeAtomically("\(journalDirectory)/\(file)", contents: [UInt8](), mode: Self.recordMode)
         return file
     }
 
@@ -247,7 +333,9 @@ public final class StateStore {
     }
 
     public func journalEntries() throws -> [JournalEntry] {
+        // A temporary file is a journal write that never completed: its change never started.
         try Files.list(journalDirectory).sorted().compactMap { file in
+            if Files.temporaryFileBase(file) != nil { return nil }
             if file.hasPrefix("redo-") { return .redo(file: file, intent: String(file.dropFirst(5))) }
             guard file.hasSuffix(".json"), let text = try Files.read("\(journalDirectory)/\(file)") else { return nil }
             return .plan(file: file, contents: text)
@@ -269,12 +357,41 @@ public final class StateStore {
         do {
             return try decoder.decode(type, from: Data(text.utf8))
         } catch {
-            throw StateError.corrupt(path: path, reason: "\(error)")
+            throw StateError.corrupt(path: path, reason: StateError.reason(error))
         }
     }
 
+    /// Every `<id>.json` of a folder, decoded, and the ones that would not decode.
+    private func loadAll<T: Decodable>(_ type: T.Type, _ directory: String) throws -> ([T], [CorruptRecord]) {
+        var records: [T] = []
+        var corrupt: [CorruptRecord] = []
+        for entry in try Files.list(directory) where entry.hasSuffix(".json") {
+            let path = "\(directory)/\(entry)"
+            do {
+                if let record = try load(type, path) { records.append(record) }
+            } catch StateError.corrupt(_, let reason) {
+                guard let id = ObjectID(String(entry.dropLast(5))) else { continue }
+                corrupt.append(CorruptRecord(id: id, path: path, reason: reason))
+            }
+        }
+        return (records, corrupt.sorted { $0.path < $1.path })
+    }
+
     private func save<T: Encodable>(_ value: T, _ path: String) throws {
-        try Files.writeAtomically(path, contents: try encoder.encode(value))
+        try Files.writeAtomically(path, contents: try encoder.encode(value), mode: Self.recordMode)
+    }
+}
+
+/// A record file that exists but does not decode (truncated, emptied, edited by hand).
+public struct CorruptRecord: Equatable, Sendable {
+    public let id: ObjectID
+    public let path: String
+    public let reason: String
+    /// From the name index, for containers; nil when the index has no entry for it.
+    public var name: String?
+
+    public init(id: ObjectID, path: String, reason: String, name: String? = nil) {
+        self.id = id; self.path = path; self.reason = reason; self.name = name
     }
 }
 
@@ -284,6 +401,20 @@ public enum StateError: UserFacingError {
     public var message: String {
         switch self {
         case .corrupt(let path, let reason): return "state file \(path) is unreadable: \(reason)"
+        }
+    }
+
+    /// A decoding failure in a few words: the decoder's own text nests its whole context.
+    static func reason(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return "\(error)" }
+        func at(_ context: DecodingError.Context) -> String {
+            context.codingPath.isEmpty ? "" : " at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        }
+        switch decoding {
+        case .dataCorrupted(let context): return "not valid JSON, truncated?\(at(context))"
+        case .keyNotFound(let key, let context): return "missing field '\(key.stringValue)'\(at(context))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): return "unexpected value\(at(context))"
+        @unknown default: return "\(decoding)"
         }
     }
 }

@@ -174,6 +174,29 @@ public enum FirewallPlanner {
         return "\(address):\(containerPorts.lowerBound)-\(containerPorts.upperBound)/\(binding.hostPort)"
     }
 
+    /// Deletions of every rule whose comment names the container as its owner, as found in the
+    /// ruleset: how a container whose record is lost loses its rules.
+    public static func rulesOwned(byContainer name: String, in observed: FirewallObservation) -> [RuleOp] {
+        let marker = "--comment \"bridgectl container=\(name) "
+        return observed.rules.sorted().filter { $0.contains(marker) }.compactMap(deletion(ofObserved:))
+    }
+
+    /// Deletions of every rule matching traffic in or out of `bridge` (`-i`/`-o`): every rule of
+    /// a network names its bridge, so this finds them when its record is lost.
+    public static func rulesOwned(byBridge bridge: String, in observed: FirewallObservation) -> [RuleOp] {
+        observed.rules.sorted().filter { rule in
+            let words = rule.split(separator: " ")
+            return zip(words, words.dropFirst()).contains { ($0 == "-i" || $0 == "-o") && $1 == bridge }
+        }.compactMap(deletion(ofObserved:))
+    }
+
+    /// The deletion of a rule as `FirewallObservation.rules` holds it ("table/CHAIN spec").
+    static func deletion(ofObserved rule: String) -> RuleOp? {
+        guard let slash = rule.firstIndex(of: "/"), let space = rule.firstIndex(of: " ") else { return nil }
+        return .delete(table: String(rule[..<slash]), chain: String(rule[rule.index(after: slash)..<space]),
+                       spec: String(rule[rule.index(after: space)...]))
+    }
+
     /// Sysctls a network needs in the host namespace: forwarding (unless internal), and
     /// route_localnet on its bridge so 127.0.0.1 bindings can be DNATed onto it.
     public static func sysctls(for network: NetworkRecord) -> [(key: String, value: String)] {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import BridgeModel
+import State
+import Engine
 
 struct ContainerList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List containers.", aliases: ["list", "ps"])
@@ -12,11 +14,17 @@ struct ContainerList: ParsableCommand {
     @Flag(help: "Do not truncate IDs.")
     var noTrunc = false
 
+    /// What the NETWORKS column shows for a container whose record cannot be read.
+    static let corruptMarker = "(corrupt record)"
+
     func run() throws {
         let session = try global.session(mutating: false)
-        let containers = try session.containers()
+        let (containers, corrupt) = try session.containerListing()
+        // Like Docker's ls, listing succeeds: an unreadable record is a warning naming it and a
+        // row with its ID and name, so `rm -f $(ls -q)` still removes everything.
+        for record in corrupt { writeStandardError("Warning: \(EngineError.corruptContainer(record).message)\n") }
         if quiet {
-            printLines(containers.map { noTrunc ? $0.id.hex : $0.id.short })
+            printLines(containers.map { noTrunc ? $0.id.hex : $0.id.short } + corrupt.map { noTrunc ? $0.id.hex : $0.id.short })
             return
         }
         let networks = Dictionary(uniqueKeysWithValues: try session.networks().map { ($0.id, $0.name) })
@@ -36,6 +44,9 @@ struct ContainerList: ParsableCommand {
                               container.endpoints.map { $0.interfaceAddress.description }.joined(separator: ","),
                               ports(container)])
             }
+            for record in corrupt {
+                table.append([noTrunc ? record.id.hex : record.id.short, record.name ?? "?", Self.corruptMarker, ""])
+            }
             print(table.render())
         case "json":
             for container in containers {
@@ -44,6 +55,12 @@ struct ContainerList: ParsableCommand {
                     "Networks": .string(networkNames(container)), "CreatedAt": .string(container.created),
                     "IPAddresses": .string(container.endpoints.map { $0.address.description }.joined(separator: ",")),
                     "Ports": .string(ports(container)),
+                ]).compact)
+            }
+            for record in corrupt {
+                print(JSONValue.object([
+                    "ID": .string(record.id.short), "Names": .string(record.name ?? ""), "Networks": .string(Self.corruptMarker),
+                    "CreatedAt": .string(""), "IPAddresses": .string(""),
                 ]).compact)
             }
         default:

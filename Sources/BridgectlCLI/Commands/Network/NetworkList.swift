@@ -1,5 +1,6 @@
 import ArgumentParser
 import BridgeModel
+import Engine
 
 struct NetworkList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List networks.", aliases: ["list"])
@@ -17,7 +18,10 @@ struct NetworkList: ParsableCommand {
     func run() throws {
         let session = try global.session(mutating: false)
         let filters = try Parse.keyValues(filter, flag: "--filter")
-        let networks = try session.networks().filter { network in
+        let (readable, corrupt) = try session.networkListing()
+        // Other commands skip an unreadable network record; ls says so, and still succeeds.
+        for record in corrupt { writeStandardError("Warning: \(EngineError.corruptNetwork(record).message)\n") }
+        let networks = readable.filter { network in
             filters.allSatisfy { key, value in
                 switch key {
                 case "name": return network.name.contains(value)
