@@ -14,6 +14,7 @@ public enum ModelError: UserFacingError, Equatable {
     case cidrHasHostBits(String, network: IPv4Network)
     case invalidIPv4(String)
     case invalidName(String, kind: String)
+    case invalidDomainName(String, kind: String, reason: String)
     case invalidInterfaceName(String)
     case interfaceNameTooLong(String)
     case unknownOption(String)
@@ -27,13 +28,16 @@ public enum ModelError: UserFacingError, Equatable {
         case .invalidCIDR(let text): return "invalid CIDR '\(text)': expected an IPv4 subnet like 172.20.0.0/16"
         case .cidrHasHostBits(let text, let network): return "invalid subnet '\(text)': host bits are set, did you mean \(network)?"
         case .invalidIPv4(let text): return "invalid IPv4 address '\(text)'"
-        case .invalidName(let name, let kind): return "invalid \(kind) name '\(name)': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+        case .invalidName(let name, let kind):
+            return "invalid \(kind) name '\(Names.printable(name))': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+        case .invalidDomainName(let name, let kind, let reason): return "invalid \(kind) '\(Names.printable(name))': \(reason)"
         case .invalidInterfaceName(let name): return "invalid interface name '\(name)'"
         case .interfaceNameTooLong(let name): return "interface name '\(name)' is longer than 15 bytes"
         case .unknownOption(let key): return "unknown network option '\(key)'"
         case .invalidOptionValue(let key, let value): return "invalid value '\(value)' for option \(key)"
         case .invalidKeyValue(let text, let flag): return "invalid \(flag) '\(text)': expected KEY=VALUE"
-        case .invalidAddHost(let text): return "invalid --add-host '\(text)': expected NAME:IP or NAME:host-gateway"
+        case .invalidAddHost(let text):
+            return "invalid --add-host '\(Names.printable(text))': expected NAME:IP or NAME:host-gateway"
         case .invalidPublish(let text, let reason): return "invalid --publish '\(text)': \(reason)"
         }
     }
