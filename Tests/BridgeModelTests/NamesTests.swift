@@ -95,6 +95,16 @@ import Testing
         #expect(Names.printable("a\nb\tc\rd\u{0}e\u{1b}f\\g h") == "a\\nb\\tc\\rd\\0e\\u{1b}f\\\\g h")
     }
 
+    @Test(arguments: [
+        ModelError.invalidIPv4("1.1.1.1\nnameserver 6.6.6.6"), .invalidCIDR("10.0.0.0/8\n"),
+        .invalidKeyValue("a\nb", flag: "--label"), .invalidOptionValue(key: "k", value: "x\ny"),
+        .unknownOption("k\nx"), .invalidInterfaceName("br\n0"), .invalidPublish("80\n", reason: "r"),
+    ])
+    func everyMessageKeepsTheValueOnOneLine(error: ModelError) {
+        #expect(!error.message.contains("\n"))
+        #expect(error.message.contains("\\n"))
+    }
+
     @Test func objectNameMessageShowsControlCharactersEscaped() {
         #expect(ModelError.invalidName("a\nb", kind: "container").message
                 == "invalid container name 'a\\nb': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed")
