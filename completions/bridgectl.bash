@@ -373,7 +373,7 @@ _bridgectl_container() {
 
 _bridgectl_container_create() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --version -h --help)
+    non_repeating_flags=(--dry-run --version --help)
     repeating_options=(--network --net --alias --network-alias --dns --dns-search --add-host -p --publish)
     non_repeating_options=(--root --ip -h --hostname)
     __bridgectl_offer_flags_options 1
@@ -496,7 +496,7 @@ _bridgectl_exec() {
 
 _bridgectl_run() {
     repeating_flags=()
-    non_repeating_flags=(--detach -d --rm --version -h --help)
+    non_repeating_flags=(--detach -d --rm --version --help)
     repeating_options=(-e --env --network --net --alias --network-alias --dns --dns-search --add-host -p --publish)
     non_repeating_options=(--root --name --ip -h --hostname)
     __bridgectl_offer_flags_options -1

@@ -268,7 +268,7 @@ _bridgectl_container_create() {
         '*'{-p,--publish}'[Publish a port\: \[HOSTIP\:\]\[HOSTPORT\:\]CPORT\[/tcp|udp\], ranges allowed.]:spec:'
         ':name:'
         '--version[Show the version.]'
-        '(-h --help)'{-h,--help}'[Show help information.]'
+        '--help[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0
 
@@ -367,7 +367,7 @@ _bridgectl_run() {
         '*'{-p,--publish}'[Publish a port\: \[HOSTIP\:\]\[HOSTPORT\:\]CPORT\[/tcp|udp\], ranges allowed.]:spec:'
         '*:command:'
         '--version[Show the version.]'
-        '(-h --help)'{-h,--help}'[Show help information.]'
+        '--help[Show help information.]'
     )
     _arguments -w -s -S : "${arg_specs[@]}" && ret=0
 

@@ -14,6 +14,7 @@ public enum ModelError: UserFacingError, Equatable {
     case cidrHasHostBits(String, network: IPv4Network)
     case invalidIPv4(String)
     case invalidName(String, kind: String)
+    case invalidDomainName(String, kind: String, reason: String)
     case invalidInterfaceName(String)
     case interfaceNameTooLong(String)
     case unknownOption(String)
@@ -22,19 +23,23 @@ public enum ModelError: UserFacingError, Equatable {
     case invalidAddHost(String)
     case invalidPublish(String, reason: String)
 
+    /// User values are shown with control characters escaped, so the message stays one line
+    /// and shows exactly what was given.
     public var message: String {
+        let shown = Names.printable
         switch self {
-        case .invalidCIDR(let text): return "invalid CIDR '\(text)': expected an IPv4 subnet like 172.20.0.0/16"
-        case .cidrHasHostBits(let text, let network): return "invalid subnet '\(text)': host bits are set, did you mean \(network)?"
-        case .invalidIPv4(let text): return "invalid IPv4 address '\(text)'"
-        case .invalidName(let name, let kind): return "invalid \(kind) name '\(name)': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
-        case .invalidInterfaceName(let name): return "invalid interface name '\(name)'"
-        case .interfaceNameTooLong(let name): return "interface name '\(name)' is longer than 15 bytes"
-        case .unknownOption(let key): return "unknown network option '\(key)'"
-        case .invalidOptionValue(let key, let value): return "invalid value '\(value)' for option \(key)"
-        case .invalidKeyValue(let text, let flag): return "invalid \(flag) '\(text)': expected KEY=VALUE"
-        case .invalidAddHost(let text): return "invalid --add-host '\(text)': expected NAME:IP or NAME:host-gateway"
-        case .invalidPublish(let text, let reason): return "invalid --publish '\(text)': \(reason)"
+        case .invalidCIDR(let text): return "invalid CIDR '\(shown(text))': expected an IPv4 subnet like 172.20.0.0/16"
+        case .cidrHasHostBits(let text, let network): return "invalid subnet '\(shown(text))': host bits are set, did you mean \(network)?"
+        case .invalidIPv4(let text): return "invalid IPv4 address '\(shown(text))'"
+        case .invalidName(let name, let kind): return "invalid \(kind) name '\(shown(name))': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+        case .invalidDomainName(let name, let kind, let reason): return "invalid \(kind) '\(shown(name))': \(reason)"
+        case .invalidInterfaceName(let name): return "invalid interface name '\(shown(name))'"
+        case .interfaceNameTooLong(let name): return "interface name '\(shown(name))' is longer than 15 bytes"
+        case .unknownOption(let key): return "unknown network option '\(shown(key))'"
+        case .invalidOptionValue(let key, let value): return "invalid value '\(shown(value))' for option \(key)"
+        case .invalidKeyValue(let text, let flag): return "invalid \(flag) '\(shown(text))': expected KEY=VALUE"
+        case .invalidAddHost(let text): return "invalid --add-host '\(shown(text))': expected NAME:IP or NAME:host-gateway"
+        case .invalidPublish(let text, let reason): return "invalid --publish '\(shown(text))': \(reason)"
         }
     }
 }

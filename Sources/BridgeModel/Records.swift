@@ -81,7 +81,8 @@ public struct ExtraHost: Codable, Equatable, Sendable {
         }
         let name = String(text[..<separator])
         let value = String(text[text.index(after: separator)...])
-        do { try Names.validateHostName(name, kind: "host") } catch { throw ModelError.invalidAddHost(text) }
+        guard !name.isEmpty else { throw ModelError.invalidAddHost(text) }
+        try Names.validateDomainName(name, kind: "--add-host name")
         if value == "host-gateway" {
             self.init(name: name, target: .hostGateway)
         } else if let ip = IPv4Address(value) {

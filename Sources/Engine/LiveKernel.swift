@@ -54,6 +54,10 @@ public final class LiveKernel: StepExecutor {
         return index
     }
 
+    func bridgeIsFull(_ bridge: String) -> Bool {
+        ((try? Files.list("/sys/class/net/\(bridge)/brif"))?.count ?? 0) >= ContainerPlanner.maxPortsPerBridge
+    }
+
     public func perform(_ step: Step, tolerant: Bool) throws {
         do {
             try performStrictly(step, tolerant: tolerant)
@@ -71,8 +75,15 @@ public final class LiveKernel: StepExecutor {
         case .createVethPair(let host, let peer, let namespace, let master, let mtu, let mac):
             let handle = try namespaceHandle(namespace)
             let masterIndex = try index(of: master, in: nil)
-            try hostSocket().createVethPair(host: host, peer: peer, peerNamespaceFD: handle.fd, masterIndex: masterIndex,
-                                            mtu: mtu, peerMAC: mac)
+            do {
+                try hostSocket().createVethPair(host: host, peer: peer, peerNamespaceFD: handle.fd, masterIndex: masterIndex,
+                                                mtu: mtu, peerMAC: mac)
+            } catch is NetlinkError where bridgeIsFull(master) {
+                // The planner counts bridgectl's own endpoints; ports someone else added to the
+                // bridge can still fill it, and libnl's word for EXFULL says nothing.
+                let network = (try? store.networks())?.first { $0.isBridged && $0.bridgeName == master }
+                throw PlanningError.bridgePortLimit(network: network?.name ?? master, bridge: master)
+            }
         case .disableIPv6(let link):
             try Sysctl.write("net/ipv6/conf/\(link)/disable_ipv6", "1")
         case .addAddress(let address, let link, let namespace):

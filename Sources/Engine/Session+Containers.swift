@@ -42,6 +42,7 @@ extension Session {
                 if let first = targets.first { throw PortError.internalNetwork(first.network.name) }
                 throw PortError.noNetworkToPublishOn(request.name)
             }
+            try HostAddressCheck.checkPublish(publish, network: published, isLocal: { PortProbe.isLocalAddress($0.value) })
             request.ports = try resolvePorts(publish, defaultHostIP: published.options.hostBindingIPv4)
             Timing.mark("published ports resolved")
         }
@@ -118,12 +119,8 @@ extension Session {
     /// Concrete host ports for `-p` specs: fixed ones must be free, random ones are chosen free
     /// from the kernel's ephemeral range. Free means no bridgectl container publishes it and no
     /// host process listens on it.
+    /// The host addresses are known to be the host's (HostAddressCheck).
     func resolvePorts(_ specs: [PublishSpec], defaultHostIP: IPv4Address) throws -> [PortBinding] {
-        for spec in specs {
-            if let ip = spec.hostIP, ip != .any, PortProbe.check(udp: false, address: ip.value, port: 0) == .notLocal {
-                throw PortError.notLocalAddress(ip)
-            }
-        }
         let ephemeral = ephemeralPortRange()
         return try PortAllocator.resolve(
             specs, defaultHostIP: defaultHostIP, ephemeralRange: ephemeral,

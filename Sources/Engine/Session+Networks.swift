@@ -11,7 +11,8 @@ extension Session {
         let placeholder = NetworkRecord(id: id, name: request.name, kind: .user, created: "", bridgeName: "")
         let (record, plan) = try NetworkPlanner.create(request, id: id, created: Clock.rfc3339Now(),
                                                        existing: try networks(), hostClaims: claims, hostLinks: hostLinks,
-                                                       firewall: try firewallContext(excluding: placeholder))
+                                                       firewall: try firewallContext(excluding: placeholder),
+                                                       isLocalAddress: { PortProbe.isLocalAddress($0.value) })
         try run(plan, dryRun: dryRun)
         return (record, plan)
     }

@@ -13,6 +13,11 @@ public enum PortProbe {
         case notLocal
     }
 
+    /// Whether the address is one of this host's: binding port 0 can only fail with EADDRNOTAVAIL.
+    public static func isLocalAddress(_ address: UInt32) -> Bool {
+        check(udp: false, address: address, port: 0) != .notLocal
+    }
+
     public static func check(udp: Bool, address: UInt32, port: UInt16) -> Holder {
         let type = udp ? Int32(SOCK_DGRAM.rawValue) : Int32(SOCK_STREAM.rawValue)
         let fd = socket(AF_INET, type | Int32(SOCK_CLOEXEC.rawValue), 0)

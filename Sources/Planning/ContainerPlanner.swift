@@ -36,9 +36,12 @@ public enum ContainerPlanner {
                               hostResolver: EtcFiles.ResolverConfig,
                               makeID: () -> ObjectID) throws -> (ContainerRecord, Plan) {
         try Names.validateObjectName(request.name, kind: "container")
+        // A name defaulted from the container's name is already safe (validateObjectName); one
+        // given with --hostname must be a DNS name.
+        if let hostname = request.hostname { try Names.validateDomainName(hostname, kind: "hostname") }
         let hostname = request.hostname ?? request.name
-        try Names.validateHostName(hostname, kind: "hostname")
-        for alias in request.aliases { try Names.validateHostName(alias, kind: "alias") }
+        for alias in request.aliases { try Names.validateDomainName(alias, kind: "alias") }
+        for domain in request.dnsSearch { try Names.validateSearchDomain(domain) }
         // Docker: "user specified IP address is supported on user defined networks only".
         if request.requestedIP != nil, targets.first?.network.kind != .user {
             throw PlanningError.staticIPNeedsUserNetwork
@@ -106,7 +109,7 @@ public enum ContainerPlanner {
             if requestedIP != nil { throw PlanningError.staticIPNeedsUserNetwork }
             if !aliases.isEmpty { throw PlanningError.aliasNeedsUserNetwork }
         }
-        for alias in aliases { try Names.validateHostName(alias, kind: "alias") }
+        for alias in aliases { try Names.validateDomainName(alias, kind: "alias") }
         let endpoint = try makeEndpoint(container: container, network: network, used: target.usedAddresses,
                                         requestedIP: requestedIP, aliases: aliases, endpointID: endpointID)
         var updated = container
@@ -233,10 +236,18 @@ public enum ContainerPlanner {
         return [.applyRules(RuleBatch(rules).inverse)]
     }
 
+    /// A Linux bridge numbers its ports 1...BR_MAX_PORTS-1 (1024 - 1, port 0 is reserved): the
+    /// next enslaving fails with EXFULL, which libnl reports as "Unspecific failure".
+    public static let maxPortsPerBridge = 1023
+
     static func makeEndpoint(container: ContainerRecord, network: NetworkRecord, used: Set<IPv4Address>,
                              requestedIP: IPv4Address?, aliases: [String], endpointID: ObjectID) throws -> Endpoint {
         guard let subnet = network.subnet, let gateway = network.gateway else {
             throw IPAMError.networkFull(network: network.name, range: "no subnet")
+        }
+        // Every endpoint holds one address and one port of the bridge.
+        guard used.count < maxPortsPerBridge else {
+            throw PlanningError.bridgePortLimit(network: network.name, bridge: network.bridgeName)
         }
         let addressing = Addressing(subnet: subnet, gateway: gateway, ipRange: network.ipRange,
                                     auxAddresses: network.auxAddresses)

@@ -74,7 +74,7 @@ public enum EtcFiles {
     /// Docker writes it; `--dns` then only changes where that resolver forwards.
     public static func resolvConf(host: ResolverConfig, dns: [IPv4Address], dnsSearch: [String], embedded: Bool = false) -> String {
         if embedded {
-            let search = dnsSearch.isEmpty ? host.search : dnsSearch
+            let search = searchDomains(host: host, dnsSearch: dnsSearch)
             var lines: [String] = []
             if !search.isEmpty { lines.append("search " + search.joined(separator: " ")) }
             lines.append("nameserver \(embeddedResolver)")
@@ -89,12 +89,17 @@ public enum EtcFiles {
             ? host.nameservers.filter { IPv4Address($0).map { $0.octets[0] != 127 } ?? false }
             : dns.map(\.description)
         if nameservers.isEmpty { nameservers = fallbackNameservers }
-        let search = dnsSearch.isEmpty ? host.search : dnsSearch
+        let search = searchDomains(host: host, dnsSearch: dnsSearch)
         var lines: [String] = []
         if !search.isEmpty { lines.append("search " + search.joined(separator: " ")) }
         lines += nameservers.map { "nameserver \($0)" }
         if !host.options.isEmpty { lines.append("options " + host.options.joined(separator: " ")) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `--dns-search` replaces the host's list; `--dns-search .` replaces it with nothing, as in Docker.
+    static func searchDomains(host: ResolverConfig, dnsSearch: [String]) -> [String] {
+        dnsSearch.isEmpty ? host.search : dnsSearch.filter { $0 != Names.noSearchDomains }
     }
 
     public static func hostname(for container: ContainerRecord) -> String { container.hostname + "\n" }

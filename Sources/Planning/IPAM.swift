@@ -9,6 +9,8 @@ public struct SubnetClaim: Equatable, Sendable {
 
 public enum IPAMError: UserFacingError, Equatable {
     case subnetOverlaps(IPv4Network, owner: String)
+    case subnetReserved(IPv4Network, range: IPv4Network, why: String)
+    case subnetTooSmall(IPv4Network)
     case gatewayOutsideSubnet(IPv4Address, IPv4Network)
     case gatewayNotUsable(IPv4Address, IPv4Network)
     case ipRangeOutsideSubnet(IPv4Network, IPv4Network)
@@ -23,6 +25,10 @@ public enum IPAMError: UserFacingError, Equatable {
     public var message: String {
         switch self {
         case .subnetOverlaps(let subnet, let owner): return "subnet \(subnet) overlaps \(owner)"
+        case .subnetReserved(let subnet, let range, let why):
+            return "subnet \(subnet) cannot be used for a network: it overlaps \(range), \(why)"
+        case .subnetTooSmall(let subnet):
+            return "subnet \(subnet) is too small: its one address goes to the gateway, leaving none for containers (use /31 or shorter)"
         case .gatewayOutsideSubnet(let gateway, let subnet): return "gateway \(gateway) is not in subnet \(subnet)"
         case .gatewayNotUsable(let gateway, let subnet): return "gateway \(gateway) is the network or broadcast address of \(subnet)"
         case .ipRangeOutsideSubnet(let range, let subnet): return "ip-range \(range) is not inside subnet \(subnet)"
@@ -78,6 +84,28 @@ public enum IPAM {
         if let claim = claims.first(where: { $0.subnet.overlaps(subnet) }) {
             throw .subnetOverlaps(subnet, owner: claim.owner)
         }
+    }
+
+    /// Ranges a bridge network can never use: a container there would get an address the kernel
+    /// treats specially (loopback is never routed off the host, multicast and class E are not
+    /// unicast, 0/8 means "this host", link-local is per link).
+    public static let reservedRanges: [(range: IPv4Network, why: String)] = [
+        (IPv4Network(containing: IPv4Address(0x0000_0000), prefixLength: 8), "\"this network\" (RFC 1122), which is not routable"),
+        (IPv4Network(containing: IPv4Address(0x7F00_0000), prefixLength: 8), "the loopback range"),
+        (IPv4Network(containing: IPv4Address(0xA9FE_0000), prefixLength: 16), "the link-local range"),
+        (IPv4Network(containing: IPv4Address(0xE000_0000), prefixLength: 4), "the multicast range"),
+        (IPv4Network(containing: IPv4Address(0xF000_0000), prefixLength: 4), "the reserved range (class E and broadcast)"),
+    ]
+
+    /// Refuses subnets no container could use: one in a reserved range, or a /32, whose only
+    /// address is the gateway's. A /31 works (gateway and one container, RFC 3021).
+    /// Every other address flag (--gateway, --ip-range, --aux-address, --ip) must lie inside
+    /// the subnet, so this check covers them too.
+    public static func checkUsable(_ subnet: IPv4Network) throws(IPAMError) {
+        if let reserved = reservedRanges.first(where: { $0.range.overlaps(subnet) }) {
+            throw .subnetReserved(subnet, range: reserved.range, why: reserved.why)
+        }
+        if subnet.prefixLength == 32 { throw .subnetTooSmall(subnet) }
     }
 
     /// Validates gateway, ip-range and aux addresses against the subnet; the gateway defaults to

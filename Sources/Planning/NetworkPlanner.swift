@@ -56,14 +56,18 @@ public enum NetworkPlanner {
         }
     }
 
+    /// `isLocalAddress`: whether the host has an address, asked only when host_binding_ipv4 is set
+    /// (the default suits callers that never set it).
     public static func create(_ request: NetworkCreateRequest, id: ObjectID, created: String,
                               existing: [NetworkRecord], hostClaims: [SubnetClaim],
-                              hostLinks: Set<String>, firewall: FirewallContext) throws -> (NetworkRecord, Plan) {
+                              hostLinks: Set<String>, firewall: FirewallContext,
+                              isLocalAddress: (IPv4Address) -> Bool = { _ in true }) throws -> (NetworkRecord, Plan) {
         try Names.validateObjectName(request.name, kind: "network")
         guard request.driver == "bridge" else { throw PlanningError.unsupportedDriver(request.driver) }
         guard !request.ipv6 else { throw PlanningError.ipv6Unsupported }
         if existing.contains(where: { $0.name == request.name }) { throw PlanningError.networkNameTaken(request.name) }
         let options = try NetworkOptions(parsing: request.options)
+        try HostAddressCheck.checkHostBinding(options, network: request.name, isLocal: isLocalAddress)
         let bridgeName = options.bridgeName ?? "br-\(id.short)"
         try Names.validateInterfaceName(bridgeName)
         if let owner = existing.first(where: { $0.isBridged && $0.bridgeName == bridgeName }) {
@@ -77,6 +81,7 @@ public enum NetworkPlanner {
         var notes: [String] = []
         let subnet: IPv4Network
         if let requested = request.subnet {
+            try IPAM.checkUsable(requested)
             try IPAM.checkNoOverlap(requested, claims: bridgectlClaims)
             subnet = requested
         } else {

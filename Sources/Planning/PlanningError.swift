@@ -18,6 +18,9 @@ public enum PlanningError: UserFacingError, Equatable {
     case containerRunning(String, processes: Int)
     case tooManyInterfaces(String)
     case noBridgeNetfilter(String)
+    case bridgePortLimit(network: String, bridge: String)
+    case hostBindingNotLocal(IPv4Address, network: String)
+    case publishAddressNotLocal(IPv4Address, network: String)
 
     public var message: String {
         switch self {
@@ -38,6 +41,12 @@ public enum PlanningError: UserFacingError, Equatable {
         case .containerRunning(let name, let processes):
             return "container '\(name)' has \(processes) running process(es): stop them or use 'rm -f'"
         case .tooManyInterfaces(let name): return "container '\(name)' has no free interface name left"
+        case .bridgePortLimit(let network, let bridge):
+            return "network '\(network)' has reached the kernel's limit of \(ContainerPlanner.maxPortsPerBridge) ports on bridge \(bridge): put further containers on another network"
+        case .hostBindingNotLocal(let ip, let network):
+            return "invalid value '\(ip)' for option \(NetworkOptions.hostBindingKey) of network '\(network)': it is not an address of this host (add it to an interface first, or leave the default 0.0.0.0)"
+        case .publishAddressNotLocal(let ip, let network):
+            return "cannot publish on \(ip): it is not an address of this host (option \(NetworkOptions.hostBindingKey) of network '\(network)')"
         case .noBridgeNetfilter(let name):
             return "network '\(name)': enable_icc=false needs br_netfilter (net.bridge.bridge-nf-call-iptables), which this kernel lacks: run 'modprobe br_netfilter'"
         }

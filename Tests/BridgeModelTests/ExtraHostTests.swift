@@ -16,10 +16,20 @@ import Testing
 
     @Test(arguments: [
         "db", "db:", "db=", ":10.0.0.5", "=10.0.0.5", "db:10.0.0", "db:10.0.0.256", "db:host-gateway2",
-        "db:Host-Gateway", "-db:1.2.3.4", "d b:1.2.3.4", "db:::1", "db: 10.0.0.5", "",
+        "db:Host-Gateway", "db:::1", "db: 10.0.0.5", "",
     ])
     func rejectsBadForms(text: String) {
         #expect(throws: ModelError.invalidAddHost(text)) { try ExtraHost(parsing: text) }
+    }
+
+    /// The name becomes a word of /etc/netns/NAME/hosts: a space or newline would add entries.
+    @Test(arguments: ["-db:1.2.3.4", "d b:1.2.3.4", "db\n6.6.6.6 evil:1.2.3.4", "a..b:1.2.3.4", "db.:1.2.3.4"])
+    func rejectsNamesThatAreNotDNSNames(text: String) {
+        #expect(throws: ModelError.self) { try ExtraHost(parsing: text) }
+        do { _ = try ExtraHost(parsing: text) } catch {
+            #expect(error.message.hasPrefix("invalid --add-host name '"))
+            #expect(!error.message.contains("\n"))
+        }
     }
 
     @Test func message() {

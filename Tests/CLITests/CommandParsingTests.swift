@@ -45,4 +45,55 @@ import ArgumentParser
     @Test func unknownFlagIsAUsageError() {
         #expect(throws: (any Error).self) { try Bridgectl.parseAsRoot(["network", "create", "--nope", "x"]) }
     }
+
+    /// Issue #7: `-h` was claimed by both --hostname and --help in `container create` and `run`.
+    @Test(arguments: [["container", "create", "-h", "web", "c1"], ["container", "create", "c1", "-h", "web"]])
+    func shortHIsTheHostnameInContainerCreate(arguments: [String]) throws {
+        let create = try #require(try Bridgectl.parseAsRoot(arguments) as? ContainerCreate)
+        #expect(create.flags.hostname == "web")
+    }
+
+    @Test func shortHIsTheHostnameInRun() throws {
+        let run = try #require(try Bridgectl.parseAsRoot(["run", "-h", "web", "--", "true"]) as? RunCommand)
+        #expect(run.flags.hostname == "web")
+        #expect(run.command == ["--", "true"])
+    }
+
+    /// Whether parsing ends in help: ArgumentParser answers a help flag with its own help
+    /// command, and a command's own `CleanExit.helpRequest` travels as an error with exit code 0.
+    func asksForHelp(_ arguments: [String]) -> Bool {
+        do {
+            let command = try Bridgectl.parseAsRoot(arguments)
+            return String(describing: type(of: command)) == "HelpCommand"
+        } catch {
+            return Bridgectl.exitCode(for: error) == .success && Bridgectl.fullMessage(for: error).contains("USAGE: bridgectl")
+        }
+    }
+
+    @Test(arguments: [["container", "create", "--help"], ["run", "--help"], ["run", "--name", "x", "--help"],
+                      ["-h"], ["--help"], ["network", "create", "-h"], ["container", "-h"], ["exec", "--help"]])
+    func helpIsPrinted(arguments: [String]) {
+        #expect(asksForHelp(arguments))
+    }
+
+    /// The help of these two lists --help alone: -h belongs to --hostname.
+    @Test(arguments: [ContainerCreate.self, RunCommand.self] as [any ParsableCommand.Type])
+    func helpNamesAreUnambiguous(command: any ParsableCommand.Type) {
+        let text = Bridgectl.helpMessage(for: command)
+        #expect(text.contains("-h, --hostname <hostname>"))
+        #expect(!text.contains("-h, --help"))
+        #expect(text.contains("--help"))
+    }
+
+    /// After `--` (or a command word) --help belongs to the command being run.
+    @Test(arguments: [["run", "--", "--help"], ["run", "ls", "--help"]])
+    func helpAfterTheCommandIsTheCommands(arguments: [String]) throws {
+        let run = try #require(try Bridgectl.parseAsRoot(arguments) as? RunCommand)
+        #expect(run.command.last == "--help")
+    }
+
+    @Test func bareShortHInContainerCreateWantsAHostname() {
+        #expect(!asksForHelp(["container", "create", "-h"]))
+        #expect(throws: (any Error).self) { try Bridgectl.parseAsRoot(["container", "create", "-h"]) }
+    }
 }

@@ -178,12 +178,54 @@ private let embeddedResolvConf = "search example.com\nnameserver 127.0.0.11\nopt
         #expect(throws: ModelError.invalidName("-c1", kind: "container")) {
             try ContainerPlanner.create(ContainerCreateRequest(name: "-c1"), targets: [])
         }
-        #expect(throws: ModelError.invalidName("bad alias", kind: "alias")) {
+        #expect(throws: ModelError.invalidDomainName("bad alias", kind: "alias", reason: Self.onlyLabelCharacters("whitespace"))) {
             try ContainerPlanner.create(ContainerCreateRequest(name: "c1", aliases: ["bad alias"]), targets: [])
         }
-        #expect(throws: ModelError.invalidName("-h", kind: "hostname")) {
+        #expect(throws: ModelError.invalidDomainName("-h", kind: "hostname", reason: "label '-h' starts or ends with '-'")) {
             try ContainerPlanner.create(ContainerCreateRequest(name: "c1", hostname: "-h"), targets: [])
         }
+    }
+
+    static func onlyLabelCharacters(_ what: String) -> String {
+        "\(what) is not allowed (only letters, digits, '-', '_' and dots between labels)"
+    }
+
+    /// Issue #7: `--dns-search $'evil.com\nnameserver 6.6.6.6'` wrote a nameserver line into
+    /// resolv.conf. Every value that becomes a word of an /etc/netns file is checked before any step.
+    @Test(arguments: [
+        ContainerCreateRequest(name: "c1", dnsSearch: ["evil.com\nnameserver 6.6.6.6"]),
+        ContainerCreateRequest(name: "c1", dnsSearch: ["ok.example", "evil.com nameserver"]),
+        ContainerCreateRequest(name: "c1", hostname: "web\n6.6.6.6 evil"),
+        ContainerCreateRequest(name: "c1", hostname: "web evil"),
+        ContainerCreateRequest(name: "c1", aliases: ["www\u{0}"]),
+    ])
+    func valuesThatWouldInjectLinesAreRefused(request: ContainerCreateRequest) {
+        #expect(throws: ModelError.self) {
+            try ContainerPlanner.create(request, targets: [AttachTarget(network: Fixture.front, usedAddresses: [])])
+        }
+    }
+
+    @Test func searchDomainInjectionMessage() {
+        #expect(throws: ModelError.invalidDomainName("evil.com\nnameserver 6.6.6.6", kind: "--dns-search domain",
+                                                     reason: Self.onlyLabelCharacters("a newline"))) {
+            try ContainerPlanner.create(ContainerCreateRequest(name: "c1", dnsSearch: ["evil.com\nnameserver 6.6.6.6"]),
+                                        targets: [AttachTarget(network: Fixture.front, usedAddresses: [])])
+        }
+    }
+
+    /// The hostname defaults to the container's name, which may end with '-' or hold '..'
+    /// (Docker's name rule); only a --hostname the user gives must be a DNS name.
+    @Test func defaultHostnameFollowsTheNameRule() throws {
+        let (record, _) = try ContainerPlanner.create(ContainerCreateRequest(name: "web-"), targets: [])
+        #expect(record.hostname == "web-")
+    }
+
+    /// Docker's `--dns-search .`: no search line at all, not even the host's.
+    @Test func searchDotMeansNoSearchDomains() throws {
+        let (_, plan) = try ContainerPlanner.create(ContainerCreateRequest(name: "c1", dnsSearch: ["."]),
+                                                    targets: [AttachTarget(network: Fixture.front, usedAddresses: [])])
+        #expect(plan.steps.contains(.writeFile(path: "/etc/netns/c1/resolv.conf",
+                                               contents: "nameserver 127.0.0.11\noptions ndots:0\n", previous: nil)))
     }
 
     @Test func hostnameDNSAndExtraHosts() throws {
@@ -293,6 +335,30 @@ private let embeddedResolvConf = "search example.com\nnameserver 127.0.0.11\nopt
             try ContainerPlanner.connect(isolated, to: AttachTarget(network: Fixture.front, usedAddresses: []),
                                          requestedIP: nil, aliases: [], endpointID: oid("e9"), networks: Self.networks)
         }
+    }
+
+    /// Issue #7: the 1024th container on one bridge failed with libnl's "Unspecific failure".
+    /// 1023 endpoints fill the bridge; the next create or connect is refused before any step.
+    @Test func aFullBridgeIsNamedBeforeAnyStep() throws {
+        let base = ip("172.18.1.0").value
+        let full = Set((0..<UInt32(ContainerPlanner.maxPortsPerBridge)).map { IPv4Address(base + $0) })
+        let limit = PlanningError.bridgePortLimit(network: "front", bridge: "br-f00d00000001")
+        #expect(throws: limit) {
+            try ContainerPlanner.create(ContainerCreateRequest(name: "c1024"),
+                                        targets: [AttachTarget(network: Fixture.front, usedAddresses: full)])
+        }
+        let container = try Self.container(on: [Fixture.side])
+        #expect(throws: limit) {
+            try ContainerPlanner.connect(container, to: AttachTarget(network: Fixture.front, usedAddresses: full),
+                                         requestedIP: nil, aliases: [], endpointID: oid("e9"), networks: Self.networks)
+        }
+        // One port left: the 1023rd endpoint still fits.
+        let (record, _) = try ContainerPlanner.create(
+            ContainerCreateRequest(name: "c1023"),
+            targets: [AttachTarget(network: Fixture.front, usedAddresses: Set(full.dropFirst()))])
+        #expect(record.endpoints.count == 1)
+        #expect(limit.message == "network 'front' has reached the kernel's limit of 1023 ports on bridge br-f00d00000001: "
+                + "put further containers on another network")
     }
 
     @Test func disconnectSwitchesTheDefaultRoute() throws {

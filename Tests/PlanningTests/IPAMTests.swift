@@ -216,4 +216,46 @@ import Testing
         #expect(IPAMError.networkFull(network: "front", range: "10.0.0.0/30").message
                 == "no free address left on network 'front' (10.0.0.0/30)")
     }
+
+    /// Issue #7: these were accepted, and containers got a loopback (or multicast...) address
+    /// with a default route via 127.0.0.1.
+    @Test(arguments: [
+        ("127.0.0.0/8", "127.0.0.0/8", "the loopback range"),
+        ("127.5.0.0/16", "127.0.0.0/8", "the loopback range"),
+        ("224.0.0.0/4", "224.0.0.0/4", "the multicast range"),
+        ("239.1.0.0/24", "224.0.0.0/4", "the multicast range"),
+        ("0.0.0.0/8", "0.0.0.0/8", "\"this network\" (RFC 1122), which is not routable"),
+        ("240.0.0.0/4", "240.0.0.0/4", "the reserved range (class E and broadcast)"),
+        ("255.255.255.0/24", "240.0.0.0/4", "the reserved range (class E and broadcast)"),
+        ("169.254.0.0/16", "169.254.0.0/16", "the link-local range"),
+        ("169.254.3.0/24", "169.254.0.0/16", "the link-local range"),
+        // Wider subnets that swallow a reserved range are refused too.
+        ("0.0.0.0/0", "0.0.0.0/8", "\"this network\" (RFC 1122), which is not routable"),
+        ("96.0.0.0/3", "127.0.0.0/8", "the loopback range"),
+        ("168.0.0.0/6", "169.254.0.0/16", "the link-local range"),
+    ])
+    func reservedSubnetsAreRefused(subnet: String, range: String, why: String) {
+        #expect(throws: IPAMError.subnetReserved(net(subnet), range: net(range), why: why)) {
+            try IPAM.checkUsable(net(subnet))
+        }
+    }
+
+    @Test(arguments: ["10.0.0.0/8", "126.255.255.0/24", "128.0.0.0/16", "169.253.0.0/16", "169.255.0.0/16",
+                      "223.255.255.0/24", "192.168.0.0/16", "100.64.0.0/10", "1.0.0.0/8", "10.0.0.0/31"])
+    func ordinarySubnetsAreUsable(subnet: String) throws {
+        try IPAM.checkUsable(net(subnet))
+    }
+
+    @Test func slash32LeavesNoRoomForAContainer() {
+        #expect(throws: IPAMError.subnetTooSmall(net("10.0.0.5/32"))) { try IPAM.checkUsable(net("10.0.0.5/32")) }
+    }
+
+    @Test func reservedMessageNamesSubnetAndWhy() {
+        #expect(IPAMError.subnetReserved(net("127.0.0.0/8"), range: net("127.0.0.0/8"), why: "the loopback range").message
+                == "subnet 127.0.0.0/8 cannot be used for a network: it overlaps 127.0.0.0/8, the loopback range")
+    }
+
+    @Test func defaultCandidatesAreAllUsable() throws {
+        for candidate in IPAM.defaultCandidates { try IPAM.checkUsable(candidate) }
+    }
 }

@@ -7,9 +7,29 @@ import Testing
 
     func create(_ request: NetworkCreateRequest, existing: [NetworkRecord] = Fixture.builtins,
                 hostClaims: [SubnetClaim] = [], hostLinks: Set<String> = [],
-                firewall: FirewallContext = Fixture.firewall) throws -> (NetworkRecord, Plan) {
+                firewall: FirewallContext = Fixture.firewall,
+                localAddresses: Set<IPv4Address> = [ip("127.0.0.1"), ip("192.0.2.10")]) throws -> (NetworkRecord, Plan) {
         try NetworkPlanner.create(request, id: Self.newID, created: "2024-05-01T10:00:00Z", existing: existing,
-                                  hostClaims: hostClaims, hostLinks: hostLinks, firewall: firewall)
+                                  hostClaims: hostClaims, hostLinks: hostLinks, firewall: firewall,
+                                  isLocalAddress: { localAddresses.contains($0) })
+    }
+
+    /// Issue #7: an address the host does not have was accepted, and every later `-p` failed as
+    /// "already in use by a host process".
+    @Test func hostBindingMustBeAHostAddress() throws {
+        let key = NetworkOptions.hostBindingKey
+        #expect(throws: PlanningError.hostBindingNotLocal(ip("10.9.9.9"), network: "x")) {
+            try create(NetworkCreateRequest(name: "x", options: [(key, "10.9.9.9")]))
+        }
+        #expect(throws: PlanningError.hostBindingNotLocal(ip("224.0.0.1"), network: "x")) {
+            try create(NetworkCreateRequest(name: "x", options: [(key, "224.0.0.1")]), localAddresses: [ip("224.0.0.1")])
+        }
+        #expect(try create(NetworkCreateRequest(name: "x", options: [(key, "192.0.2.10")])).0.options.hostBindingIPv4
+                == ip("192.0.2.10"))
+        #expect(try create(NetworkCreateRequest(name: "x", options: [(key, "0.0.0.0")]), localAddresses: []).0.name == "x")
+        #expect(PlanningError.hostBindingNotLocal(ip("10.9.9.9"), network: "x").message
+                == "invalid value '10.9.9.9' for option com.docker.network.bridge.host_binding_ipv4 of network 'x': "
+                + "it is not an address of this host (add it to an interface first, or leave the default 0.0.0.0)")
     }
 
     @Test func defaultSubnetSkipsTheDefaultBridgesReservation() throws {
@@ -145,6 +165,16 @@ import Testing
         }
         #expect(IPAMError.subnetOverlaps(net("172.18.128.0/17"), owner: "network 'front'").message
                 == "subnet 172.18.128.0/17 overlaps network 'front'")
+    }
+
+    /// The reserved-range check comes before anything else about the subnet, and the plan is never made.
+    @Test func reservedSubnetIsRefusedBeforeAnyStep() {
+        #expect(throws: IPAMError.subnetReserved(net("127.0.0.0/8"), range: net("127.0.0.0/8"), why: "the loopback range")) {
+            try create(NetworkCreateRequest(name: "lo", subnet: net("127.0.0.0/8")))
+        }
+        #expect(throws: IPAMError.subnetTooSmall(net("10.9.0.1/32"))) {
+            try create(NetworkCreateRequest(name: "one", subnet: net("10.9.0.1/32")))
+        }
     }
 
     @Test func gatewayOutsideGivenSubnet() {

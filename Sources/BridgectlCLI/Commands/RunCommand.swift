@@ -5,7 +5,9 @@ import BridgeModel
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Create a container and run a command in it (create + exec).")
+        abstract: "Create a container and run a command in it (create + exec).",
+        // Docker's `-h` is --hostname here, so help answers to --help only.
+        helpNames: [.long])
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Container name (default: a generated one).")
@@ -19,6 +21,13 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var flags: ContainerCreateFlags
     @Argument(parsing: .captureForPassthrough, help: "Command and arguments (after --).")
     var command: [String] = []
+
+    /// The command is captured from the first word the parser does not know, and the parser
+    /// does not know --help as an option: so `run --help` would run a program named "--help".
+    /// Before `--` it can only be a request for help (`run -- --help` still runs "--help").
+    func validate() throws {
+        if command.first == "--help" { throw CleanExit.helpRequest(self) }
+    }
 
     func run() throws {
         let arguments = command.first == "--" ? Array(command.dropFirst()) : command

@@ -4,7 +4,9 @@ import Engine
 struct ContainerCreate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
-        abstract: "Create a container (a named network namespace) and print its ID.")
+        abstract: "Create a container (a named network namespace) and print its ID.",
+        // Docker's `-h` is --hostname here, so help answers to --help only.
+        helpNames: [.long])
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var mutation: MutationOptions
