@@ -5,7 +5,10 @@ public struct Table {
 
     public init(_ header: [String]) { self.header = header }
 
-    public mutating func append(_ row: [String]) { rows.append(row) }
+    /// A row with fewer cells than the header is padded with empty ones, never a trap.
+    public mutating func append(_ row: [String]) {
+        rows.append(row + Array(repeating: "", count: max(0, header.count - row.count)))
+    }
 
     public func render() -> String {
         let all = [header] + rows

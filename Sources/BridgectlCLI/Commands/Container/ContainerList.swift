@@ -45,7 +45,7 @@ struct ContainerList: ParsableCommand {
                               ports(container)])
             }
             for record in corrupt {
-                table.append([noTrunc ? record.id.hex : record.id.short, record.name ?? "?", Self.corruptMarker, ""])
+                table.append([noTrunc ? record.id.hex : record.id.short, record.name ?? "?", Self.corruptMarker, "", ""])
             }
             print(table.render())
         case "json":
@@ -60,7 +60,7 @@ struct ContainerList: ParsableCommand {
             for record in corrupt {
                 print(JSONValue.object([
                     "ID": .string(record.id.short), "Names": .string(record.name ?? ""), "Networks": .string(Self.corruptMarker),
-                    "CreatedAt": .string(""), "IPAddresses": .string(""),
+                    "CreatedAt": .string(""), "IPAddresses": .string(""), "Ports": .string(""),
                 ]).compact)
             }
         default:
