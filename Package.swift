@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Layers, lowest first: C shims -> Netlink / HostSystem (kernel) -> BridgeModel / Planning / DNS
-// (pure) -> State -> DNSServer (the resolver process) -> Engine (applies plans with undo)
-// -> BridgectlCLI -> bridgectl (main.swift only).
+// (pure) -> State -> ResolverControl (the resolver's typed protocol and process, both sides) ->
+// DNSServer (the resolver process) | Engine (applies plans with undo) -> BridgectlCLI ->
+// bridgectl (main.swift and the resolver's own commands).
 let package = Package(
     name: "bridgectl",
     platforms: [.macOS(.v13)],
@@ -22,21 +23,28 @@ let package = Package(
         .target(name: "BridgeModel"),
         .target(name: "Planning", dependencies: ["BridgeModel"]),
         .target(name: "DNS", dependencies: ["BridgeModel"]),
-        .target(name: "DNSServer", dependencies: ["DNS", "BridgeModel", "HostSystem", "State", "CLinux"]),
+        .target(name: "ResolverControl", dependencies: ["BridgeModel", "HostSystem", "CLinux"]),
+        .target(name: "DNSServer", dependencies: ["DNS", "BridgeModel", "Planning", "HostSystem", "State", "ResolverControl", "CLinux"]),
         .target(name: "Netlink", dependencies: ["CNetlink", "BridgeModel"]),
         .target(name: "HostSystem", dependencies: ["CLinux"]),
         .target(name: "State", dependencies: ["BridgeModel", "HostSystem"]),
-        .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "HostSystem", "State", "DNSServer"]),
+        .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "HostSystem", "State", "ResolverControl"]),
         .target(name: "BridgectlCLI", dependencies: [
-            "BridgeModel", "Planning", "State", "Engine", "HostSystem", "DNSServer",
+            "BridgeModel", "Planning", "State", "Engine", "HostSystem", "ResolverControl",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "bridgectl", dependencies: ["BridgectlCLI"]),
+        // The resolver's own commands (`dns serve`, `dns worker`) live here, beside the CLI, so
+        // that neither the CLI nor Engine links the server.
+        .executableTarget(name: "bridgectl", dependencies: [
+            "BridgectlCLI", "DNSServer", "ResolverControl", "HostSystem", "Engine",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "BridgeModel"]),
         .testTarget(name: "DNSTests", dependencies: ["DNS", "BridgeModel"]),
         .testTarget(name: "StateTests", dependencies: ["State", "BridgeModel", "HostSystem"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Planning", "State", "BridgeModel", "HostSystem"]),
-        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel"]),
+        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel", "ResolverControl"]),
+        .testTarget(name: "ResolverControlTests", dependencies: ["ResolverControl", "BridgeModel"]),
     ]
 )

@@ -51,8 +51,3 @@ public struct Bridgectl: ParsableCommand {
         writeStandardError("Error: \(text)\n")
     }
 }
-
-func writeStandardError(_ text: String) {
-    let bytes = Array(text.utf8)
-    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-}

@@ -48,14 +48,6 @@ func currentEnvironment() -> [String] {
     return result
 }
 
-/// Keeps the resolver in step with a container; a failure there is a warning, not an error:
-/// the container works, only its name resolution is affected.
-func updateResolver(_ session: Session, containerID: ObjectID, removed: Bool) {
-    if let warning = session.updateResolver(containerID: containerID, removed: removed) {
-        writeStandardError("Warning: \(warning)\n")
-    }
-}
-
 func printWarnings(_ session: Session) {
     for warning in session.warnings { writeStandardError("Warning: \(warning)\n") }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import CLinux
+import HostSystem
 
 /// epoll with 64-bit tokens: every descriptor is registered once, so each wake-up costs the
 /// same whether the resolver serves one namespace or a thousand.
@@ -17,7 +18,7 @@ final class EventLoop {
 
     init() throws {
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-        guard epoll >= 0 else { throw Sockets.Failure(operation: "epoll_create1", code: errno) }
+        guard epoll >= 0 else { throw SystemError("epoll_create1") }
         events = Array(repeating: epoll_event(), count: 256)
     }
 

@@ -57,17 +57,3 @@ struct QueryLog {
         return (0..<wanted).map { entries[(next - wanted + $0 + entries.count * 2) % entries.count] }
     }
 }
-
-/// Counters `bridgectl dns status` shows.
-struct ResolverCounters {
-    var queries = 0
-    var answered = 0
-    var nxdomain = 0
-    var forwarded = 0
-    var servfail = 0
-    var malformed = 0
-    /// Answers that came back for a TCP connection already closed (never sent to another one).
-    var droppedForClosedConnections = 0
-    /// Truncated UDP answers asked again over TCP, for TCP clients.
-    var retriedOverTCP = 0
-}

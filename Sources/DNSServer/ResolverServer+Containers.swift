@@ -3,20 +3,16 @@ import CLinux
 import BridgeModel
 import DNS
 import HostSystem
+import Planning
+import ResolverControl
 
 extension ResolverServer {
-    /// A container needs the resolver when it is attached to at least one user-defined network.
-    static func needsResolver(_ container: ContainerRecord, networks: [ObjectID: NetworkRecord]) -> Bool {
-        container.mode == .bridged && container.endpoints.contains { networks[$0.networkID]?.kind == .user }
-    }
-
     func reloadEverything() throws {
         let networks = try store.networks()
         let containers = try store.containers()
         table = NameTable(networks: networks, containers: containers)
         hostUpstreams = Self.readHostUpstreams()
-        let byID = Dictionary(uniqueKeysWithValues: networks.map { ($0.id, $0) })
-        let wanted = Set(containers.filter { Self.needsResolver($0, networks: byID) }.map(\.id))
+        let wanted = Set(containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }.map(\.id))
         for container in slotByContainer.keys where !wanted.contains(container) { closeListeners(container) }
         for container in containers where wanted.contains(container.id) && slotByContainer[container.id] == nil {
             do { try openListeners(for: container) } catch {
@@ -39,7 +35,7 @@ extension ResolverServer {
             }
         }
         table.upsert(container: container)
-        if Self.needsResolver(container, networks: networks) {
+        if ContainerPlanner.usesEmbeddedDNS(container, networks: Array(networks.values)) {
             if let slot = slotByContainer[id], listeners[slot]?.upstreams != container.dns.map(\.value) {
                 closeListeners(id)
             }
@@ -96,80 +92,70 @@ extension ResolverServer {
 
     func serveControl() {
         while let (fd, request) = ControlChannel.acceptRequest(controlSocket) {
-            ControlChannel.reply(fd, respond(to: request))
+            ControlChannel.reply(fd, request.map(respond(to:)) ?? .failed("unreadable request"))
         }
     }
 
-    func respond(to request: String) -> String {
-        let words = request.split(separator: " ").map(String.init)
+    func respond(to request: ResolverRequest) -> ResolverReply {
         do {
-            switch (words.first, words.count) {
-            case ("sync", 2):
-                guard let id = ObjectID(words[1]) else { return "error: bad id" }
+            switch request {
+            case .sync(let id):
                 try sync(id)
                 return servingCount()
-            case ("remove", 2):
-                guard let id = ObjectID(words[1]) else { return "error: bad id" }
+            case .remove(let id):
                 remove(id)
                 return servingCount()
-            case ("reload", 1):
+            case .reload:
                 try reloadEverything()
                 return servingCount()
-            case ("status", 1):
-                return statusText()
-            case ("log", 2):
-                return logText(Int(words[1]) ?? 50)
-            case ("stop", 1):
+            case .status:
+                return .status(status())
+            case .log(let count):
+                return .log(logLines(count))
+            case .stop:
                 running = false
-                return "ok 0"
-            default:
-                return "error: unknown request '\(request)'"
+                return .serving(0)
             }
         } catch {
-            return "error: \(error)"
+            return .failed("\(error)")
         }
     }
 
     /// The reply to a change: how many namespaces are served. With none left the resolver
     /// stops by itself after replying, so no client has to send a stop that could race with
     /// another command's start.
-    func servingCount() -> String {
+    func servingCount() -> ResolverReply {
         if listeners.isEmpty { running = false }
-        return "ok \(listeners.count)"
+        return .serving(listeners.count)
     }
 
-    func statusText() -> String {
-        var lines = [
-            "pid \(getpid())" + (history.map { " (supervisor \($0.supervisor))" } ?? ""),
-            "restarts \(history?.restarts ?? 0)" + (history?.lastExit.map { ", last exit: \($0)" } ?? ""),
-            "listening 127.0.0.11:53 (udp, tcp) in \(listeners.count) namespace(s)",
-            "upstreams \(hostUpstreams.isEmpty ? "none" : hostUpstreams.map(Sockets.dotted).joined(separator: " "))",
-            "queries \(counters.queries) answered \(counters.answered) nxdomain \(counters.nxdomain) forwarded \(counters.forwarded) servfail \(counters.servfail) malformed \(counters.malformed)",
-            "in flight \(pending.count) (at most \(Limits.forwardsPerContainer) per container, \(Limits.forwardsTotal) in all), "
-                + "tcp connections \(connections.count) (at most \(Limits.connectionsPerContainer) per container, \(Limits.connectionsTotal) in all), "
-                + "buffered \(bufferedBytes) bytes",
-            "file descriptors: limit \(descriptorLimit), answers dropped for closed connections \(counters.droppedForClosedConnections), "
-                + "truncated answers asked again over TCP \(counters.retriedOverTCP)",
-        ]
+    func status() -> ResolverStatus {
         let names = Dictionary(uniqueKeysWithValues: listeners.values.map { ($0.container, $0.name) })
-        lines += shed.compactMap { id, shed -> String? in
+        let shedReports = shed.compactMap { id, shed -> ResolverStatus.Shed? in
             guard let name = names[id] else { return nil }
-            return "shed \(name): \(shed.connectionsRefused) connections refused, \(shed.idleClosed) idle closed, "
-                + "\(shed.stalledClosed) unread closed, \(shed.closedForMemory) closed for memory, \(shed.forwardsRefused) forwards refused"
-        }.sorted()
-        lines += listeners.values.map(\.name).sorted().map { "namespace \($0)" }
-        return lines.joined(separator: "\n")
+            var report = ResolverStatus.Shed()
+            report.container = name
+            report.connectionsRefused = shed.connectionsRefused
+            report.idleClosed = shed.idleClosed
+            report.stalledClosed = shed.stalledClosed
+            report.closedForMemory = shed.closedForMemory
+            report.forwardsRefused = shed.forwardsRefused
+            return report
+        }.sorted { $0.container < $1.container }
+        return ResolverStatus(
+            pid: getpid(), supervisor: history?.supervisor, restarts: history?.restarts ?? 0, lastExit: history?.lastExit,
+            namespaces: listeners.values.map(\.name).sorted(), upstreams: hostUpstreams.map(Sockets.dotted),
+            counters: counters, inFlight: pending.count, tcpConnections: connections.count, bufferedBytes: bufferedBytes,
+            limits: .init(connectionsPerContainer: Limits.connectionsPerContainer, connectionsTotal: Limits.connectionsTotal,
+                          forwardsPerContainer: Limits.forwardsPerContainer, forwardsTotal: Limits.forwardsTotal,
+                          descriptors: descriptorLimit),
+            shed: shedReports)
     }
 
-    func logText(_ count: Int) -> String {
+    func logLines(_ count: Int) -> [String] {
         log.recent(count).map { entry in
             let type = entry.type == DNSType.a ? "A" : entry.type == DNSType.aaaa ? "AAAA" : entry.type == DNSType.ptr ? "PTR" : "TYPE\(entry.type)"
             return "\(entry.container)\t\(entry.name) \(type)\t\(entry.outcome.text)\t\(entry.micros)us"
-        }.joined(separator: "\n")
+        }
     }
-}
-
-func writeStandardError(_ text: String) {
-    let bytes = Array(text.utf8)
-    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }

@@ -4,6 +4,8 @@ import BridgeModel
 import DNS
 import HostSystem
 import State
+import Planning
+import ResolverControl
 
 /// The embedded resolver: one host process serving 127.0.0.11:53 (UDP and TCP) inside every
 /// container namespace that is on a user-defined network.
@@ -127,7 +129,7 @@ public final class ResolverServer {
     /// accepted and dropped, instead of waking the loop forever.
     var spareDescriptor: Int32 = -1
     var rotation = 0
-    var counters = ResolverCounters()
+    var counters = ResolverStatus.Counters()
     var log = QueryLog(capacity: 1000)
     var running = true
     var buffer = [UInt8](repeating: 0, count: 65536)
@@ -169,12 +171,8 @@ public final class ResolverServer {
 
     /// Host resolvers from /etc/resolv.conf, IPv4 only (loopback ones included: queried from here).
     static func readHostUpstreams() -> [UInt32] {
-        guard let text = try? Files.read("/etc/resolv.conf") else { return [] }
-        return text.split(whereSeparator: \.isNewline).compactMap { line in
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard fields.count >= 2, fields[0] == "nameserver", let ip = IPv4Address(fields[1]) else { return nil }
-            return ip.value
-        }
+        let text = (try? Files.read("/etc/resolv.conf")) ?? nil ?? ""
+        return EtcFiles.ResolverConfig(parsing: text).nameservers.compactMap { IPv4Address($0)?.value }
     }
 
     public func run() throws {

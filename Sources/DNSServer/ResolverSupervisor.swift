@@ -1,6 +1,7 @@
 import Glibc
 import CLinux
 import HostSystem
+import ResolverControl
 
 /// `bridgectl dns serve`: holds the resolver's lifetime lock and keeps one worker process
 /// (`dns worker`, the `ResolverServer`) running. A worker killed or crashed is started again at

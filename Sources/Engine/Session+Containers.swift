@@ -71,6 +71,7 @@ extension Session {
         let plan = try removalPlan(for: record, killProcesses: force)
         Timing.mark("plan")
         try run(plan, dryRun: dryRun)
+        if !dryRun { followInResolver(record.id, removed: true) }
         return (record, plan)
     }
 
@@ -91,6 +92,7 @@ extension Session {
         }
         let plan = try removalPlan(forUnreadable: corrupt, killProcesses: force)
         try run(plan, dryRun: dryRun)
+        if !dryRun { followInResolver(corrupt.id, removed: true) }
         let salvaged = ContainerRecord(id: corrupt.id, name: corrupt.name ?? corrupt.id.short, created: "",
                                        hostname: "", mode: .none)
         return (salvaged, plan)
@@ -160,16 +162,31 @@ extension Session {
         }
     }
 
-    /// Starts `arguments` inside the container as `ip netns exec` would; returns the child's pid.
-    /// The store's lock is released first: a long-running command must not block other commands.
-    public func spawn(in record: ContainerRecord, arguments: [String], environment: [String],
-                      detached: Bool, logPath: String? = nil) throws -> pid_t {
+    /// The PIDs of the processes inside a container (none for a host-network one: those are
+    /// the host's).
+    public func processes(in record: ContainerRecord) throws -> [pid_t] {
+        record.mode == .host ? [] : try NamespaceProcesses.pids(inNamespaceAt: NetworkNamespace.path(record.name))
+    }
+
+    public enum Execution: Sendable {
+        case started(pid_t)
+        /// The exit status, as a shell reports it (128 + signal for a killed command).
+        case exited(Int32)
+    }
+
+    /// Runs `arguments` inside the container as `ip netns exec` would: detached (its PID), or
+    /// waited for (its status). A resolver that died is brought back first, since name
+    /// resolution is about to be needed. The store's lock is released before the command
+    /// starts: a long-running command must not block other commands.
+    public func execute(in record: ContainerRecord, arguments: [String], environment: [String],
+                        detached: Bool) throws -> Execution {
+        if record.mode == .bridged { followInResolver(record.id, removed: false) }
         releaseLock()
-        let options = NamespaceExec.Options(environment: environment, detached: detached, logPath: logPath)
-        if record.mode == .host {
-            return try NamespaceExec.spawnHere(arguments: arguments, options: options)
-        }
-        return try NamespaceExec.spawn(namespace: record.name, etcDirectory: EtcFiles.directory(for: record.name),
-                                       arguments: arguments, options: options)
+        let options = NamespaceExec.Options(environment: environment, detached: detached)
+        let pid = record.mode == .host
+            ? try NamespaceExec.spawnHere(arguments: arguments, options: options)
+            : try NamespaceExec.spawn(namespace: record.name, etcDirectory: EtcFiles.directory(for: record.name),
+                                      arguments: arguments, options: options)
+        return detached ? .started(pid) : .exited(try NamespaceExec.wait(for: pid))
     }
 }

@@ -59,12 +59,15 @@ extension Session {
         var plan = connectPlan
         plan.steps = steps + plan.steps
         try run(plan, dryRun: dryRun)
+        if !dryRun { followInResolver(container.id, removed: false) }
         return plan
     }
 
     public func disconnect(network reference: String, container containerReference: String, dryRun: Bool) throws -> Plan {
-        let plan = try disconnectPlan(try container(containerReference), from: try network(reference))
+        let container = try container(containerReference)
+        let plan = try disconnectPlan(container, from: try network(reference))
         try run(plan, dryRun: dryRun)
+        if !dryRun { followInResolver(container.id, removed: false) }
         return plan
     }
 

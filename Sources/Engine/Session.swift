@@ -2,7 +2,7 @@ import BridgeModel
 import Planning
 import State
 import HostSystem
-import DNSServer
+import ResolverControl
 
 /// One bridgectl invocation's view of the world: the locked store, the live kernel and the
 /// helpers every command needs (look-ups, applying or printing plans).
@@ -44,12 +44,12 @@ public final class Session {
             try CrashLeftovers.removeEtcFiles { name in try self.store.containerID(named: name) != nil }
             // The resolver may still hold sockets in namespaces an interrupted command removed
             // (with none left to serve, it stops by itself).
-            if recovered > 0 { _ = try? ResolverProcess.request("reload", root: root, startIfNeeded: false) }
+            if recovered > 0 { _ = try? ResolverProcess.request(.reload, root: root, startIfNeeded: false) }
         }
         // A resolver killed whole (its supervisor too) comes back with the next command, whatever
         // it is; a worker alone is restarted by its supervisor without any command.
         if ResolverProcess.diedUncleanly(root: root) {
-            _ = try? ResolverProcess.request("reload", root: root, startIfNeeded: true)
+            _ = try? ResolverProcess.request(.reload, root: root, startIfNeeded: true)
         }
     }
 

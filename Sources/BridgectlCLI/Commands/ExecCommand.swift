@@ -22,13 +22,12 @@ struct ExecCommand: ParsableCommand {
         _ = try Parse.keyValues(env, flag: "--env")
         let session = try global.session(mutating: false)
         let record = try session.container(container)
-        // Heals a resolver that died: exec is when name resolution is about to be needed.
-        if record.mode == .bridged { updateResolver(session, containerID: record.id, removed: false) }
-        let pid = try session.spawn(in: record, arguments: arguments, environment: currentEnvironment() + env, detached: detach)
-        if detach {
-            print(pid)
-            return
+        let execution = try session.execute(in: record, arguments: arguments, environment: currentEnvironment() + env,
+                                            detached: detach)
+        printWarnings(session)
+        switch execution {
+        case .started(let pid): print(pid)
+        case .exited(let status): throw ExitCode(status)
         }
-        throw ExitCode(try NamespaceExec.wait(for: pid))
     }
 }

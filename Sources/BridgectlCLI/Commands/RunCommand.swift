@@ -43,22 +43,22 @@ struct RunCommand: ParsableCommand {
         do {
             let session = try global.session(mutating: true)
             record = try session.createContainer(request, networks: flags.networks, publish: publish, dryRun: false).0
+            let execution = try session.execute(in: record, arguments: arguments, environment: currentEnvironment() + env,
+                                                detached: detach)
             printWarnings(session)
-            let pid = try session.spawn(in: record, arguments: arguments, environment: currentEnvironment() + env,
-                                        detached: detach, logPath: nil)
-            if detach {
+            switch execution {
+            case .started:
                 print(record.id.hex)
-                return
+            case .exited(let status):
+                if rm { try removeAfterwards(record) }
+                throw ExitCode(status)
             }
-            let status = try NamespaceExec.wait(for: pid)
-            if rm { try removeAfterwards(record) }
-            throw ExitCode(status)
         }
     }
 
     private func removeAfterwards(_ record: ContainerRecord) throws {
         let session = try global.session(mutating: true)
         _ = try session.removeContainer(record.id.hex, force: true, dryRun: false)
-        updateResolver(session, containerID: record.id, removed: true)
+        printWarnings(session)
     }
 }

@@ -17,9 +17,7 @@ struct ContainerInspect: ParsableCommand {
         var documents: [JSONValue] = []
         for reference in containers {
             let container = try session.container(reference)
-            let pids = container.mode == .host ? []
-                : try NamespaceProcesses.pids(inNamespaceAt: NetworkNamespace.path(container.name))
-            documents.append(InspectDocuments.container(container, networks: networks, pids: pids))
+            documents.append(InspectDocuments.container(container, networks: networks, pids: try session.processes(in: container)))
         }
         try printDocuments(documents, format: format)
     }

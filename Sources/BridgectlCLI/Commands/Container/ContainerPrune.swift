@@ -13,9 +13,10 @@ struct ContainerPrune: ParsableCommand {
         var removed: [String] = []
         for container in try session.idleContainers() {
             let (_, plan) = try session.removeContainer(container.id.hex, force: false, dryRun: mutation.dryRun)
-            if mutation.dryRun { printLines(plan.shellCommands) } else { updateResolver(session, containerID: container.id, removed: true) }
+            if mutation.dryRun { printLines(plan.shellCommands) }
             removed.append(container.name)
         }
+        printWarnings(session)
         if !mutation.dryRun && !removed.isEmpty {
             print("Deleted Containers:")
             printLines(removed)

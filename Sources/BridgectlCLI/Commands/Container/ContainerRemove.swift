@@ -19,13 +19,13 @@ struct ContainerRemove: ParsableCommand {
                 if mutation.dryRun {
                     printLines(plan.shellCommands)
                 } else {
-                    updateResolver(session, containerID: record.id, removed: true)
                     print(record.name)
                 }
             } catch {
                 if firstError == nil { firstError = error } else { Bridgectl.printError(error) }
             }
         }
+        printWarnings(session)
         if let firstError { throw firstError }
     }
 }

@@ -19,7 +19,7 @@ struct NetworkConnect: ParsableCommand {
         let plan = try session.connect(network: network, container: container, requestedIP: requested,
                                        aliases: alias, dryRun: mutation.dryRun)
         if mutation.dryRun { printLines(plan.shellCommands) } else {
-            updateResolver(session, containerID: try session.container(container).id, removed: false)
+            printWarnings(session)
         }
     }
 }

@@ -13,8 +13,7 @@ struct NetworkDisconnect: ParsableCommand {
 
     func run() throws {
         let session = try global.session(mutating: !mutation.dryRun)
-        let id = try session.container(container).id
         let plan = try session.disconnect(network: network, container: container, dryRun: mutation.dryRun)
-        if mutation.dryRun { printLines(plan.shellCommands) } else { updateResolver(session, containerID: id, removed: false) }
+        if mutation.dryRun { printLines(plan.shellCommands) } else { printWarnings(session) }
     }
 }

@@ -1,9 +1,17 @@
+import Foundation
 import Glibc
 import CLinux
 
-/// bridgectl <-> resolver requests over a Unix stream socket: one line in, one text reply out,
-/// then close. Only root can reach it (the socket lives in root's /run/bridgectl, mode 0600).
+/// bridgectl <-> resolver over a Unix stream socket: one JSON-encoded `ResolverRequest` line in,
+/// one `ResolverReply` line out, then close. Only root can reach it (the socket lives in root's
+/// /run/bridgectl, mode 0600).
 public enum ControlChannel {
+    public struct Failure: Error, CustomStringConvertible {
+        public let operation: String
+        public let code: Int32
+        public var description: String { "\(operation): \(String(cString: strerror(code)))" }
+    }
+
     static func unixAddress(_ path: String) -> sockaddr_un {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -15,10 +23,12 @@ public enum ControlChannel {
         return address
     }
 
-    static func listen(at path: String) throws -> Int32 {
+    // MARK: Server side
+
+    public static func listen(at path: String) throws -> Int32 {
         unlink(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Sockets.Failure(operation: "control socket", code: errno) }
+        guard fd >= 0 else { throw Failure(operation: "control socket", code: errno) }
         var address = unixAddress(path)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
@@ -26,13 +36,14 @@ public enum ControlChannel {
         guard bound == 0, chmod(path, 0o600) == 0, Glibc.listen(fd, 16) == 0 else {
             let code = errno
             close(fd)
-            throw Sockets.Failure(operation: "bind \(path)", code: code)
+            throw Failure(operation: "bind \(path)", code: code)
         }
         return fd
     }
 
-    /// Accepts one pending client and reads its request line (clients write it at once).
-    static func acceptRequest(_ listener: Int32) -> (Int32, String)? {
+    /// Accepts one pending client and reads its request (clients write it at once). The request
+    /// is nil when it could not be decoded: the client gets a `failed` reply.
+    public static func acceptRequest(_ listener: Int32) -> (fd: Int32, request: ResolverRequest?)? {
         let fd = accept4(listener, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
         guard fd >= 0 else { return nil }
         // Bounded: the loop serving every container's DNS waits here for a slow client.
@@ -47,34 +58,34 @@ public enum ControlChannel {
             bytes += chunk[0..<count]
             if bytes.last == UInt8(ascii: "\n") { break }
         }
-        let line = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-        return (fd, line)
+        return (fd, try? JSONDecoder().decode(ResolverRequest.self, from: Data(bytes)))
     }
 
     /// A client that went away before reading its reply (a killed bridgectl) costs nothing:
     /// MSG_NOSIGNAL turns the broken pipe into an ignored error instead of a fatal SIGPIPE.
-    static func reply(_ fd: Int32, _ text: String) {
-        let bytes = Array((text + "\n").utf8)
+    public static func reply(_ fd: Int32, _ reply: ResolverReply) {
+        let bytes = encodedLine(reply)
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         close(fd)
     }
 
+    static func encodedLine<Message: Encodable>(_ message: Message) -> [UInt8] {
+        ((try? JSONEncoder().encode(message)).map(Array.init) ?? []) + [UInt8(ascii: "\n")]
+    }
+
+    // MARK: Client side
+
     /// What came of a request, from the client's side.
     public enum Outcome: Equatable, Sendable {
-        case reply(String)
+        case reply(ResolverReply)
         /// Nothing listens on the socket: no resolver runs (or it is between two lives).
         case unreachable
-        /// Connected, but no reply came in time: a resolver that is stopped, stalled or exiting.
+        /// Connected, but no (readable) reply came in time: a resolver that is stopped, stalled
+        /// or exiting.
         case noAnswer
     }
 
-    /// Client side: sends `request`, returns the reply, or nil when no resolver answers.
-    public static func request(_ request: String, at path: String, timeoutSeconds: Int = 3) -> String? {
-        if case .reply(let text) = exchange(request, at: path, timeoutSeconds: timeoutSeconds) { return text }
-        return nil
-    }
-
-    public static func exchange(_ request: String, at path: String, timeoutSeconds: Int = 3) -> Outcome {
+    public static func exchange(_ request: ResolverRequest, at path: String, timeoutSeconds: Int = 3) -> Outcome {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return .unreachable }
         defer { close(fd) }
@@ -86,27 +97,19 @@ public enum ControlChannel {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard connected == 0 else { return .unreachable }
-        let bytes = Array((request + "\n").utf8)
+        let bytes = encodedLine(request)
         guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
             return .noAnswer
         }
-        var reply: [UInt8] = []
+        var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
-        while reply.count < 1 << 20 {
+        while received.count < 1 << 22 {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             if count <= 0 { break }
-            reply += chunk[0..<count]
+            received += chunk[0..<count]
         }
-        guard !reply.isEmpty else { return .noAnswer }
-        return .reply(String(decoding: reply, as: UTF8.self).trimmingTrailingNewlines())
-    }
-}
-
-extension String {
-    func trimmingTrailingNewlines() -> String {
-        var text = self
-        while text.last?.isNewline == true { text.removeLast() }
-        return text
+        guard let reply = try? JSONDecoder().decode(ResolverReply.self, from: Data(received)) else { return .noAnswer }
+        return .reply(reply)
     }
 }

@@ -19,6 +19,7 @@ public enum ResolverProcess {
         /// A resolver process exists (it holds the lock) but did not answer.
         case notAnswering(pid: pid_t)
         case didNotStart(logPath: String)
+        /// It answered, but could not do what was asked.
         case refused(String)
 
         public var description: String {
@@ -69,9 +70,9 @@ public enum ResolverProcess {
 
     /// Sends a request, starting the resolver first if none runs (it was never started, or it
     /// died). Returns its reply, or nil when none runs and `startIfNeeded` is false.
-    public static func request(_ text: String, root: String, startIfNeeded: Bool) throws -> String? {
+    public static func request(_ request: ResolverRequest, root: String, startIfNeeded: Bool) throws -> ResolverReply? {
         let path = controlPath(root: root)
-        switch ControlChannel.exchange(text, at: path) {
+        switch ControlChannel.exchange(request, at: path) {
         case .reply(let reply): return reply
         case .noAnswer:
             if let pid = runningPID(root: root) { throw Failure.notAnswering(pid: pid) }
@@ -79,7 +80,7 @@ public enum ResolverProcess {
         }
         guard startIfNeeded else { return nil }
         try ensureRunning(root: root)
-        switch ControlChannel.exchange(text, at: path) {
+        switch ControlChannel.exchange(request, at: path) {
         case .reply(let reply): return reply
         case .noAnswer, .unreachable:
             if let pid = runningPID(root: root) { throw Failure.notAnswering(pid: pid) }
@@ -98,7 +99,7 @@ public enum ResolverProcess {
         var spawnedAlive = false
         while Clock.monotonicNanoseconds() < deadline {
             let holder = runningPID(root: root)
-            switch ControlChannel.exchange("status", at: path, timeoutSeconds: 1) {
+            switch ControlChannel.exchange(.status, at: path, timeoutSeconds: 1) {
             case .reply: return
             case .noAnswer where holder != nil && !spawnedAlive:
                 // Not ours and not answering: report it rather than start a second one.
