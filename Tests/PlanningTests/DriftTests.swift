@@ -126,6 +126,7 @@ func iptablesSave(chains: [(String, String)], rules: [(String, String, String)])
     @Test func namespaceDeletedSaysItOnce() {
         let found = drifts { observed in
             observed.namespaceNames.remove("db")
+            observed.host.links.removeAll { $0.name == "vethdb000000" }
             observed.containerNamespaces["db"] = nil
             observed.unreadableNamespaces["db"] = "open namespace /run/netns/db: No such file or directory"
         }

@@ -113,6 +113,14 @@ extension ExpectedHost {
         let host = observed.host
         func add(_ owner: HostOwner?, _ kind: Drift.Kind) { drifts.append(Drift(owner: owner, kind: kind)) }
 
+        var absentNamespaces = Set<String>()
+        if parts.contains(.namespaces) {
+            for namespace in namespaces where !observed.namespaceNames.contains(namespace.name) {
+                absentNamespaces.insert(namespace.name)
+                add(namespace.owner, .namespaceMissing(namespace: namespace.name))
+            }
+        }
+
         if parts.contains(.hostLinks) {
             for bridge in bridges {
                 guard let link = host.link(named: bridge.name) else { add(bridge.owner, .bridgeMissing(bridge: bridge.name)); continue }
@@ -127,7 +135,8 @@ extension ExpectedHost {
                     }
                 }
             }
-            for veth in veths {
+            // A deleted namespace takes its veths with it: the namespace is what is reported.
+            for veth in veths where !absentNamespaces.contains(veth.namespace) {
                 guard let link = host.link(named: veth.name) else { add(veth.owner, .vethMissing(veth: veth.name, bridge: veth.bridge)); continue }
                 let master = link.masterIndex.flatMap { host.link(index: $0)?.name }
                 if master != veth.bridge {
@@ -141,14 +150,6 @@ extension ExpectedHost {
             for link in host.links where !expectedLinks.contains(link.name) {
                 guard let alias = link.alias, LinkMark.owner(ofAlias: alias) != nil else { continue }
                 add(nil, .orphanLink(name: link.name, kind: link.kind, mark: alias))
-            }
-        }
-
-        var absentNamespaces = Set<String>()
-        if parts.contains(.namespaces) {
-            for namespace in namespaces where !observed.namespaceNames.contains(namespace.name) {
-                absentNamespaces.insert(namespace.name)
-                add(namespace.owner, .namespaceMissing(namespace: namespace.name))
             }
         }
 
