@@ -38,5 +38,6 @@ let package = Package(
         .testTarget(name: "StateTests", dependencies: ["State", "BridgeModel", "HostSystem"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Planning", "State", "BridgeModel", "HostSystem"]),
         .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel"]),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "CNetlink"]),
     ]
 )

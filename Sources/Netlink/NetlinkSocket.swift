@@ -221,20 +221,28 @@ public final class NetlinkSocket {
         return names
     }
 
-    /// A dump into a fresh cache. A dump the kernel reports as interrupted by a concurrent change
-    /// (NLE_DUMP_INTR) is taken again, a bounded number of times: a host busy enough to
-    /// interrupt every attempt gets an error, not a silently inconsistent picture.
-    func dump(_ what: String, attempts: Int = 5,
-              _ allocate: (inout OpaquePointer?) -> Int32) throws(NetlinkError) -> OpaquePointer {
-        var attempt = 1
-        while true {
+    /// A dump into a fresh cache, taken again if the kernel reports it interrupted.
+    func dump(_ what: String, _ allocate: (inout OpaquePointer?) -> Int32) throws(NetlinkError) -> OpaquePointer {
+        try Self.retryingInterruptedDump { () throws(NetlinkError) -> OpaquePointer in
             var cache: OpaquePointer?
             let result = allocate(&cache)
             if result >= 0, let cache { return cache }
             if let cache { nl_cache_free(cache) }
-            let error = NetlinkError(operation: what, code: result < 0 ? result : -NLE_NOMEM)
-            guard error.dumpInterrupted, attempt < attempts else { throw error }
-            attempt += 1
+            throw NetlinkError(operation: what, code: result < 0 ? result : -NLE_NOMEM)
+        }
+    }
+
+    /// A dump the kernel reports as interrupted by a concurrent change (NLE_DUMP_INTR) may be
+    /// inconsistent, so it is taken again, a bounded number of times: a host busy enough to
+    /// interrupt every attempt gets an error, never a silently inconsistent picture.
+    static func retryingInterruptedDump<T>(attempts: Int = 5, _ take: () throws(NetlinkError) -> T) throws(NetlinkError) -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try take()
+            } catch where error.dumpInterrupted && attempt < attempts {
+                attempt += 1
+            }
         }
     }
 

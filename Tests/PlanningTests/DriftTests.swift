@@ -241,6 +241,16 @@ func iptablesSave(chains: [(String, String)], rules: [(String, String, String)])
         ])
     }
 
+    @Test func scopedToOneOwner() {
+        var observed = clean
+        observed.host.links.removeAll { $0.name == apiVeth || $0.name == "vethdb000000" }
+        withoutRule(&observed, comment: "net=web masquerade")
+        #expect(expected.owned(by: .container("db")).drifts(from: observed).map(\.description)
+                == ["container db: veth vethdb000000 is missing from bridge \(bridge)"])
+        #expect(expected.owned(by: .network("web")).drifts(from: observed).map(\.description)
+                == ["network web: rule 'bridgectl net=web masquerade' is missing from nat BRIDGECTL-POSTROUTING"])
+    }
+
     @Test func driftsNameTheirOwner() {
         var observed = clean
         observed.host.links.removeAll { $0.name == apiVeth }

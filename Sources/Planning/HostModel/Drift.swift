@@ -147,7 +147,7 @@ extension ExpectedHost {
                 }
             }
             let expectedLinks = Set(bridges.map(\.name) + veths.map(\.name))
-            for link in host.links where !expectedLinks.contains(link.name) {
+            for link in host.links where judgesOrphans && !expectedLinks.contains(link.name) {
                 guard let alias = link.alias, LinkMark.owner(ofAlias: alias) != nil else { continue }
                 add(nil, .orphanLink(name: link.name, kind: link.kind, mark: alias))
             }
@@ -217,13 +217,13 @@ extension ExpectedHost {
             let userChain = FirewallPlanner.userChain
             // The user's chain stays, with its jump, while it holds the user's rules.
             let keepsUserChain = firewall.userRuleCount > 0
-            for key in firewall.rules.sorted() where !expectedRules.contains(key) {
+            for key in firewall.rules.sorted() where judgesOrphans && !expectedRules.contains(key) {
                 guard let (table, chain, spec) = Self.splitRuleKey(key), spec.contains("--comment \"bridgectl ") else { continue }
                 if chain == userChain { continue }
                 if keepsUserChain && spec.hasSuffix("-j \(userChain)") { continue }
                 add(nil, .orphanRule(table: table, chain: chain, spec: spec))
             }
-            for key in firewall.chains.sorted() where !expectedChains.contains(key) {
+            for key in firewall.chains.sorted() where judgesOrphans && !expectedChains.contains(key) {
                 guard let slash = key.firstIndex(of: "/") else { continue }
                 let table = String(key[..<slash]), chain = String(key[key.index(after: slash)...])
                 guard chain.hasPrefix("BRIDGECTL-") else { continue }

@@ -98,6 +98,9 @@ public struct ExpectedHost: Equatable, Sendable {
     public var rules: [Rule] = []
     public var sysctls: [Sysctl] = []
     public var hairpins: [Hairpin] = []
+    /// Whether a diff calls unaccounted marked objects orphans: only a whole-host expectation
+    /// can, since a part of one does not account for the rest of bridgectl's objects.
+    public var judgesOrphans = true
 
     public init() {}
 
@@ -209,8 +212,23 @@ public struct ExpectedHost: Equatable, Sendable {
         }
     }
 
-    /// Whether anything is expected for this owner (used to scope a report to one object).
-    public func bridge(named name: String) -> Bridge? { bridges.first { $0.name == name } }
+    /// Only what one network or container owns, for a report about that object alone (orphans,
+    /// owned by nobody, are left to the whole-host report).
+    public func owned(by owner: HostOwner) -> ExpectedHost {
+        var subset = ExpectedHost()
+        subset.judgesOrphans = false
+        subset.bridges = bridges.filter { $0.owner == owner }
+        subset.veths = veths.filter { $0.owner == owner }
+        subset.interfaces = interfaces.filter { $0.owner == owner }
+        subset.defaultRoutes = defaultRoutes.filter { $0.owner == owner }
+        subset.namespaces = namespaces.filter { $0.owner == owner }
+        subset.directories = directories.filter { $0.value == owner }
+        subset.files = files.filter { $0.owner == owner }
+        subset.rules = rules.filter { $0.owner == owner }
+        subset.sysctls = sysctls.filter { $0.owner == owner }
+        subset.hairpins = hairpins.filter { $0.owner == owner }
+        return subset
+    }
 }
 
 extension NetworkPlanner {
