@@ -214,13 +214,6 @@ public final class NetlinkSocket {
         return result
     }
 
-    /// Every link of this namespace by interface index: one dump.
-    public func linkNamesByIndex() throws(NetlinkError) -> [Int32: String] {
-        var names: [Int32: String] = [:]
-        for link in try links() { names[link.index] = link.name }
-        return names
-    }
-
     /// A dump into a fresh cache, taken again if the kernel reports it interrupted.
     func dump(_ what: String, _ allocate: (inout OpaquePointer?) -> Int32) throws(NetlinkError) -> OpaquePointer {
         try Self.retryingInterruptedDump { () throws(NetlinkError) -> OpaquePointer in
