@@ -121,15 +121,21 @@ extension ExpectedHost {
             }
         }
 
+        var hostLinks: [String: HostSnapshot.Link] = [:]
+        var hostLinkNames: [Int32: String] = [:]
+        for link in host.links { hostLinks[link.name] = link; hostLinkNames[link.index] = link.name }
+        var hostAddresses: [String: Set<InterfaceAddress>] = [:]
+        for entry in host.addresses { hostAddresses[entry.link, default: []].insert(entry.address) }
+
         if parts.contains(.hostLinks) {
             for bridge in bridges {
-                guard let link = host.link(named: bridge.name) else { add(bridge.owner, .bridgeMissing(bridge: bridge.name)); continue }
+                guard let link = hostLinks[bridge.name] else { add(bridge.owner, .bridgeMissing(bridge: bridge.name)); continue }
                 for problem in Self.problems(link, kind: "bridge", mtu: bridge.mtu, mac: bridge.mac, alias: bridge.alias,
                                              isUp: bridge.isUp) {
                     add(bridge.owner, .bridgeDiffers(bridge: bridge.name, problem: problem))
                 }
                 if parts.contains(.hostAddresses) {
-                    let present = Set(host.addresses(on: bridge.name))
+                    let present = hostAddresses[bridge.name] ?? []
                     for address in bridge.addresses where !present.contains(address) {
                         add(bridge.owner, .addressMissing(address: address, link: bridge.name, namespace: nil))
                     }
@@ -137,8 +143,8 @@ extension ExpectedHost {
             }
             // A deleted namespace takes its veths with it: the namespace is what is reported.
             for veth in veths where !absentNamespaces.contains(veth.namespace) {
-                guard let link = host.link(named: veth.name) else { add(veth.owner, .vethMissing(veth: veth.name, bridge: veth.bridge)); continue }
-                let master = link.masterIndex.flatMap { host.link(index: $0)?.name }
+                guard let link = hostLinks[veth.name] else { add(veth.owner, .vethMissing(veth: veth.name, bridge: veth.bridge)); continue }
+                let master = link.masterIndex.flatMap { hostLinkNames[$0] }
                 if master != veth.bridge {
                     add(veth.owner, .vethNotOnBridge(veth: veth.name, bridge: veth.bridge, master: master))
                 }

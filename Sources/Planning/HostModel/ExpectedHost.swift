@@ -101,6 +101,19 @@ public struct ExpectedHost: Equatable, Sendable {
     /// Whether a diff calls unaccounted marked objects orphans: only a whole-host expectation
     /// can, since a part of one does not account for the rest of bridgectl's objects.
     public var judgesOrphans = true
+    /// Positions in the lists above by name, so that rendering N containers stays linear in N.
+    private var positions = Positions()
+
+    private struct Positions: Equatable, Sendable {
+        var bridges: [String: Int] = [:]
+        var veths: [String: Int] = [:]
+        /// "namespace/interface"
+        var interfaces: [String: Int] = [:]
+        var defaultRoutes: [String: Int] = [:]
+        var files: [String: Int] = [:]
+        var sysctls: Set<String> = []
+        var chains: Set<Chain> = []
+    }
 
     public init() {}
 
@@ -141,29 +154,37 @@ public struct ExpectedHost: Equatable, Sendable {
     mutating func fold(_ step: Step, owner: HostOwner) {
         switch step {
         case .createBridge(let name, let mtu, let mac, let alias):
+            positions.bridges[name] = bridges.count
             bridges.append(Bridge(name: name, owner: owner, mtu: mtu, mac: mac, alias: alias))
         case .createVethPair(let host, let peer, let namespace, let master, let mtu, let peerMAC, let alias):
+            positions.veths[host] = veths.count
             veths.append(HostVeth(name: host, owner: owner, bridge: master, mtu: mtu, alias: alias, peer: peer, namespace: namespace))
+            positions.interfaces["\(namespace)/\(peer)"] = interfaces.count
             interfaces.append(ContainerInterface(namespace: namespace, name: peer, owner: owner, mac: peerMAC, mtu: mtu))
         case .disableIPv6(let link):
             setSysctl(Step.sysctlKey("net.ipv6.conf", link, "disable_ipv6"), "1", owner: owner)
         case .addAddress(let address, let link, let namespace):
             if let namespace {
                 updateInterface(link, in: namespace, owner: owner) { $0.addresses.append(address) }
-            } else if let index = bridges.firstIndex(where: { $0.name == link }) {
+            } else if let index = positions.bridges[link] {
                 bridges[index].addresses.append(address)
             }
         case .setLinkUp(let link, let namespace):
             if let namespace {
                 updateInterface(link, in: namespace, owner: owner) { $0.isUp = true }
-            } else if let index = bridges.firstIndex(where: { $0.name == link }) {
+            } else if let index = positions.bridges[link] {
                 bridges[index].isUp = true
-            } else if let index = veths.firstIndex(where: { $0.name == link }) {
+            } else if let index = positions.veths[link] {
                 veths[index].isUp = true
             }
         case .addDefaultRoute(let gateway, let link, let namespace):
-            defaultRoutes.removeAll { $0.namespace == namespace }
-            defaultRoutes.append(DefaultRoute(namespace: namespace, owner: owner, gateway: gateway, link: link))
+            let route = DefaultRoute(namespace: namespace, owner: owner, gateway: gateway, link: link)
+            if let index = positions.defaultRoutes[namespace] {
+                defaultRoutes[index] = route
+            } else {
+                positions.defaultRoutes[namespace] = defaultRoutes.count
+                defaultRoutes.append(route)
+            }
         case .createNamespace(let name, _):
             namespaces.append(Namespace(name: name, owner: owner, isHostAlias: false))
         case .aliasHostNamespace(let name):
@@ -173,7 +194,7 @@ public struct ExpectedHost: Equatable, Sendable {
                 switch op {
                 case .createChain(let table, let chain):
                     let entry = Chain(table: table, name: chain)
-                    if !chains.contains(entry) { chains.append(entry) }
+                    if positions.chains.insert(entry).inserted { chains.append(entry) }
                 case .append(let table, let chain, let spec), .insert(let table, let chain, _, let spec):
                     rules.append(Rule(table: table, chain: chain, spec: spec, owner: owner))
                 case .delete, .flushChain, .deleteChain:
@@ -187,8 +208,13 @@ public struct ExpectedHost: Equatable, Sendable {
         case .createDirectory(let path):
             directories[path] = owner
         case .writeFile(let path, let contents, _):
-            files.removeAll { $0.path == path }
-            files.append(File(path: path, owner: owner, contents: contents))
+            let file = File(path: path, owner: owner, contents: contents)
+            if let index = positions.files[path] {
+                files[index] = file
+            } else {
+                positions.files[path] = files.count
+                files.append(file)
+            }
         case .deleteLink, .deleteNamespace, .killProcesses, .removeDirectory, .removeFile, .putNetwork, .removeNetwork,
              .putContainer, .removeContainer, .claimAddress, .releaseAddress, .claimPort, .releasePort:
             return
@@ -197,17 +223,18 @@ public struct ExpectedHost: Equatable, Sendable {
 
     /// The first owner that needs a shared sysctl (ip_forward) keeps it.
     private mutating func setSysctl(_ key: String, _ value: String, owner: HostOwner) {
-        guard !sysctls.contains(where: { $0.key == key }) else { return }
+        guard positions.sysctls.insert(key).inserted else { return }
         sysctls.append(Sysctl(key: key, value: value, owner: owner))
     }
 
     private mutating func updateInterface(_ name: String, in namespace: String, owner: HostOwner,
                                           _ change: (inout ContainerInterface) -> Void) {
-        if let index = interfaces.firstIndex(where: { $0.namespace == namespace && $0.name == name }) {
+        if let index = positions.interfaces["\(namespace)/\(name)"] {
             change(&interfaces[index])
         } else {
             var interface = ContainerInterface(namespace: namespace, name: name, owner: owner)
             change(&interface)
+            positions.interfaces["\(namespace)/\(name)"] = interfaces.count
             interfaces.append(interface)
         }
     }
