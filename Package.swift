@@ -46,5 +46,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Planning", "State", "BridgeModel", "HostSystem"]),
         .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel", "ResolverControl"]),
         .testTarget(name: "ResolverControlTests", dependencies: ["ResolverControl", "BridgeModel"]),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "CNetlink"]),
     ]
 )

@@ -14,16 +14,23 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the store (locked) after the privilege and safety checks every command shares.
-    func session(mutating: Bool) throws -> Session {
+    func session(mutating: Bool, dryRun: Bool = false) throws -> Session {
         guard Privileges.hasNetworkAdminCapabilities() else { throw EngineError.notPrivileged }
         // Tests, benches and demos set this so a mistake can never reach the real host's network.
         if environmentValue("BRIDGECTL_REQUIRE_THROWAWAY") == "1", Privileges.isInInitialNetworkNamespace() {
             throw EngineError.inInitialNamespace
         }
         let failAt = environmentValue("BRIDGECTL_FAIL_AT_STEP").flatMap { Int($0) }
-        let session = try Session(root: stateRoot, mutating: mutating, failAtStep: failAt)
+        let session = try Session(root: stateRoot, mutating: mutating, dryRun: dryRun, failAtStep: failAt)
         Timing.mark("checks, lock, recovery, built-in networks")
         return session
+    }
+}
+
+extension GlobalOptions {
+    /// The session of a command that changes something: under --dry-run it writes nothing.
+    func session(for mutation: MutationOptions) throws -> Session {
+        try session(mutating: !mutation.dryRun, dryRun: mutation.dryRun)
     }
 }
 

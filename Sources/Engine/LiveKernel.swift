@@ -16,6 +16,9 @@ public final class LiveKernel: StepExecutor {
     /// Interface indexes already looked up, by namespace ("" for the host) and name: a plan
     /// touches eth0 three times (address, up, route), and each look-up is a netlink round trip.
     private var indexes: [String: [String: Int32]] = [:]
+    /// Marks of host links just created, sent with the request that brings each up: the kernel
+    /// ignores IFLA_IFALIAS in a creation request, and a request of its own would cost a round trip.
+    private var pendingAliases: [String: String] = [:]
 
     public init(store: StateStore) {
         self.store = store
@@ -70,9 +73,11 @@ public final class LiveKernel: StepExecutor {
 
     private func performStrictly(_ step: Step, tolerant: Bool) throws {
         switch step {
-        case .createBridge(let name, let mtu, let mac):
+        case .createBridge(let name, let mtu, let mac, let alias):
             try hostSocket().createBridge(named: name, mtu: mtu, mac: mac)
-        case .createVethPair(let host, let peer, let namespace, let master, let mtu, let mac):
+            pendingAliases[name] = alias
+        case .createVethPair(let host, let peer, let namespace, let master, let mtu, let mac, let alias):
+            pendingAliases[host] = alias
             let handle = try namespaceHandle(namespace)
             let masterIndex = try index(of: master, in: nil)
             do {
@@ -89,7 +94,8 @@ public final class LiveKernel: StepExecutor {
         case .addAddress(let address, let link, let namespace):
             try socket(for: namespace).addAddress(address, index: try index(of: link, in: namespace), link: link)
         case .setLinkUp(let link, let namespace):
-            try socket(for: namespace).setLinkUp(index: try index(of: link, in: namespace), name: link)
+            let alias = namespace == nil ? pendingAliases.removeValue(forKey: link) : nil
+            try socket(for: namespace).setLinkUp(index: try index(of: link, in: namespace), name: link, alias: alias)
         case .addDefaultRoute(let gateway, let link, let namespace):
             try socket(for: namespace).replaceDefaultRoute(via: gateway, index: try index(of: link, in: namespace), link: link)
         case .deleteLink(let name, let namespace):
@@ -115,7 +121,7 @@ public final class LiveKernel: StepExecutor {
         case .setSysctl(let key, let value):
             try Sysctl.write(key, value)
         case .setHairpin(let link):
-            try Files.writeAtomicallyInPlace("/sys/class/net/\(link)/brport/hairpin_mode", text: "1")
+            try Files.writeAtomicallyInPlace(HostSnapshot.hairpinPath(link), text: "1")
         case .claimPort(let binding, let container):
             try store.claimPort(binding, container: container)
         case .releasePort(let binding, let container):

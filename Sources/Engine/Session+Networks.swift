@@ -4,9 +4,10 @@ import HostSystem
 
 extension Session {
     public func createNetwork(_ request: NetworkCreateRequest, dryRun: Bool) throws -> (NetworkRecord, Plan) {
-        let links = try kernel.hostSocket().linkNamesByIndex()
-        let hostLinks = Set(links.values)
-        let claims = request.subnet == nil ? try hostClaims(links: links) : []
+        // One link dump serves both the bridge-name check and, without --subnet, IPAM's claims.
+        let snapshot = try observeHost(request.subnet == nil ? [.hostLinks, .hostAddresses, .hostRoutes] : [.hostLinks])
+        let hostLinks = Set(snapshot.host.links.map(\.name))
+        let claims = request.subnet == nil ? snapshot.subnetClaims : []
         let id = ObjectID.random()
         let placeholder = NetworkRecord(id: id, name: request.name, kind: .user, created: "", bridgeName: "")
         let (record, plan) = try NetworkPlanner.create(request, id: id, created: Clock.rfc3339Now(),

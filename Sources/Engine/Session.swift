@@ -19,10 +19,19 @@ public final class Session {
 
     /// Mutating sessions hold the store's lock exclusively (serialising concurrent commands) and
     /// first finish whatever a killed bridgectl left half-done. Read-only ones share it.
-    public init(root: String, mutating: Bool, failAtStep: Int? = nil) throws {
+    /// A `dryRun` session writes nothing at all, not even on a fresh host: it reads the store
+    /// if there is one (under a shared lock), creates no layout, no lock file and no built-in
+    /// records (it imagines them), and leaves an interrupted plan for the next real command.
+    public init(root: String, mutating: Bool, dryRun: Bool = false, failAtStep: Int? = nil) throws {
         store = StateStore(root: root)
         kernel = LiveKernel(store: store)
         applier = Applier(store: store, executor: kernel, failAtStep: failAtStep)
+        if dryRun {
+            // The lock file is part of the layout: where the layout exists, locking creates nothing.
+            if Files.exists(store.journalDirectory) { lock = try store.lock(exclusive: false) }
+            try imagineBuiltinNetworks()
+            return
+        }
         lock = try store.lock(exclusive: mutating)
         // A reader that finds an interrupted plan finishes it first, so no command ever shows
         // a half-made or half-removed container.
@@ -103,16 +112,33 @@ public final class Session {
         }
         // The built-ins are written without a journal: a write killed here leaves only this trace.
         try store.removeTemporaryFiles()
-        let created = Clock.rfc3339Now()
-        let builtins: [(String, NetworkRecord.Kind)] = [("bridge", .defaultBridge), ("host", .host), ("none", .none)]
-        for (name, kind) in builtins where !Set(try networks().map(\.kind)).contains(kind) {
-            let bridgeName = kind == .defaultBridge ? NetworkPlanner.defaultBridgeName : ""
-            try store.putNetwork(NetworkRecord(id: .random(), name: name, kind: kind, created: created, bridgeName: bridgeName))
+        for record in try missingBuiltinNetworks() {
+            try store.putNetwork(record)
             cachedNetworks = nil
         }
         var ids: [String: ObjectID] = [:]
         for network in try networks() where network.kind != .user { ids[network.name] = network.id }
         try store.writeBuiltinNetworkIDs(ids)
+        builtinIDs = ids
+    }
+
+    /// The built-in networks the store does not hold yet, as first use would record them.
+    private func missingBuiltinNetworks() throws -> [NetworkRecord] {
+        let created = Clock.rfc3339Now()
+        let builtins: [(String, NetworkRecord.Kind)] = [("bridge", .defaultBridge), ("host", .host), ("none", .none)]
+        let present = Set(try networks().map(\.kind))
+        return builtins.filter { !present.contains($0.1) }.map { name, kind in
+            NetworkRecord(id: .random(), name: name, kind: kind, created: created,
+                          bridgeName: kind == .defaultBridge ? NetworkPlanner.defaultBridgeName : "")
+        }
+    }
+
+    /// A dry run on a fresh host plans as if the built-in networks were recorded, in memory only.
+    private func imagineBuiltinNetworks() throws {
+        let all = try networks() + missingBuiltinNetworks()
+        cachedNetworks = all
+        var ids: [String: ObjectID] = [:]
+        for network in all where network.kind != .user { ids[network.name] = network.id }
         builtinIDs = ids
     }
 
@@ -217,32 +243,21 @@ public final class Session {
     // MARK: Host observations
 
     /// Subnets the host already uses (interface addresses and routes): default pools skip them.
-    /// `links` is the host's link dump, when the caller already has it.
-    func hostClaims(links: [Int32: String]? = nil) throws -> [SubnetClaim] {
-        let socket = try kernel.hostSocket()
-        let links = try links ?? socket.linkNamesByIndex()
-        var claims: [SubnetClaim] = []
-        for (link, address) in try socket.ipv4Addresses(linkNames: links) where address.ip.octets[0] != 127 {
-            claims.append(SubnetClaim(subnet: address.network, owner: "host address \(address) on \(link)"))
-        }
-        for (destination, link) in try socket.ipv4Routes(linkNames: links) where destination.address.octets[0] != 127 {
-            claims.append(SubnetClaim(subnet: destination, owner: "host route \(destination)\(link.map { " dev \($0)" } ?? "")"))
-        }
-        return claims
+    func hostClaims() throws -> [SubnetClaim] {
+        try observeHost([.hostLinks, .hostAddresses, .hostRoutes]).subnetClaims
     }
 
     /// The ruleset and sysctls as they are, for plans that add or remove a network's rules.
     func firewallContext(excluding network: NetworkRecord) throws -> FirewallContext {
-        let save = try Subprocess.run(["iptables-save"])
-        guard save.status == 0 else { throw FirewallError(stderr: save.errors) }
+        let observed = try observeHost([.firewall, .forwardingSysctls])
         var others = false
         for other in try networks() where other.id != network.id && other.isBridged {
             if other.kind == .user { others = true; break }
             if try hostLinkExists(other.bridgeName) { others = true; break }
         }
-        return FirewallContext(observed: FirewallObservation(iptablesSave: save.output),
-                               ipForward: try? Sysctl.read("net.ipv4.ip_forward"),
-                               bridgeNetfilter: try? Sysctl.read("net.bridge.bridge-nf-call-iptables"),
+        return FirewallContext(observed: observed.firewall,
+                               ipForward: observed.sysctls["net.ipv4.ip_forward"],
+                               bridgeNetfilter: observed.sysctls["net.bridge.bridge-nf-call-iptables"],
                                otherActiveNetworks: others)
     }
 

@@ -12,6 +12,9 @@ public struct NetlinkError: Error, CustomStringConvertible, Sendable {
         self.code = code
     }
 
+    /// The kernel changed the table while dumping it (NLM_F_DUMP_INTR): the dump may be
+    /// inconsistent and must be taken again.
+    public var dumpInterrupted: Bool { abs(code) == NLE_DUMP_INTR }
     public var alreadyExists: Bool { abs(code) == NLE_EXIST }
     public var isNotFound: Bool { abs(code) == NLE_OBJ_NOTFOUND || abs(code) == NLE_NODEV || abs(code) == NLE_NOADDR }
     public var description: String { "\(operation): \(String(cString: nl_geterror(code)))" }

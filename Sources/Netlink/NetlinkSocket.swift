@@ -64,12 +64,15 @@ public final class NetlinkSocket {
         try check(rtnl_link_add(handle, link, NLM_F_CREATE | NLM_F_EXCL), "create veth pair \(host) / \(peer)")
     }
 
-    public func setLinkUp(index: Int32, name: String) throws(NetlinkError) {
+    /// `alias` (IFLA_IFALIAS) rides in the same request: the kernel ignores an alias given when
+    /// a link is created, and a separate change would cost another round trip per link.
+    public func setLinkUp(index: Int32, name: String, alias: String? = nil) throws(NetlinkError) {
         let original = rtnl_link_alloc()
         let change = rtnl_link_alloc()
         defer { rtnl_link_put(original); rtnl_link_put(change) }
         rtnl_link_set_ifindex(original, index)
         cnl_link_set_up(change)
+        if let alias { rtnl_link_set_ifalias(change, alias) }
         try check(rtnl_link_change(handle, original, change, 0), "set link \(name) up")
     }
 
@@ -119,58 +122,121 @@ public final class NetlinkSocket {
         try check(rtnl_route_add(handle, route, NLM_F_CREATE | NLM_F_REPLACE), "add default route via \(gateway) dev \(link)")
     }
 
-    /// Every IPv4 address on this namespace's links, with the link's name (from `linkNamesByIndex`).
-    public func ipv4Addresses(linkNames names: [Int32: String]) throws(NetlinkError) -> [(link: String, address: InterfaceAddress)] {
-        var cache: OpaquePointer?
-        try check(rtnl_addr_alloc_cache(handle, &cache), "list addresses")
+    /// Every IPv4 address on this namespace's links, by interface index.
+    public func ipv4Addresses() throws(NetlinkError) -> [(index: Int32, address: InterfaceAddress)] {
+        let cache = try dump("list addresses") { rtnl_addr_alloc_cache(handle, &$0) }
         defer { nl_cache_free(cache) }
-        var result: [(link: String, address: InterfaceAddress)] = []
+        var result: [(index: Int32, address: InterfaceAddress)] = []
         var object = nl_cache_get_first(cache)
         while let current = object {
             if rtnl_addr_get_family(current) == AF_INET, let local = rtnl_addr_get_local(current),
                let ip = Self.ipv4(local) {
                 let prefix = Int(rtnl_addr_get_prefixlen(current))
-                result.append((names[rtnl_addr_get_ifindex(current)] ?? "?", InterfaceAddress(ip: ip, prefixLength: prefix)))
+                result.append((rtnl_addr_get_ifindex(current), InterfaceAddress(ip: ip, prefixLength: prefix)))
             }
             object = nl_cache_get_next(current)
         }
         return result
     }
 
-    /// The main table's IPv4 routes (destination and outgoing link), default route excluded.
-    public func ipv4Routes(linkNames names: [Int32: String]) throws(NetlinkError) -> [(destination: IPv4Network, link: String?)] {
-        var cache: OpaquePointer?
-        try check(rtnl_route_alloc_cache(handle, AF_INET, 0, &cache), "list routes")
+    /// A main-table IPv4 route: the default route has prefix length 0.
+    public struct Route: Sendable {
+        public var destination: IPv4Network
+        public var gateway: IPv4Address?
+        public var index: Int32?
+    }
+
+    /// The main table's IPv4 routes, the default route included.
+    public func ipv4Routes() throws(NetlinkError) -> [Route] {
+        let cache = try dump("list routes") { rtnl_route_alloc_cache(handle, AF_INET, 0, &$0) }
         defer { nl_cache_free(cache) }
-        var result: [(destination: IPv4Network, link: String?)] = []
+        var result: [Route] = []
         var object = nl_cache_get_first(cache)
         while let current = object {
             defer { object = nl_cache_get_next(current) }
             guard rtnl_route_get_table(current) == UInt32(RT_TABLE_MAIN.rawValue),
-                  let destination = rtnl_route_get_dst(current), let ip = Self.ipv4(destination) else { continue }
+                  let destination = rtnl_route_get_dst(current) else { continue }
             let prefix = Int(nl_addr_get_prefixlen(destination))
-            guard prefix > 0 else { continue }
-            var link: String?
+            // The kernel gives the default route an empty destination.
+            let ip = prefix == 0 ? IPv4Address(0) : Self.ipv4(destination)
+            guard let ip else { continue }
+            var route = Route(destination: IPv4Network(containing: ip, prefixLength: prefix))
             if rtnl_route_get_nnexthops(current) > 0, let hop = rtnl_route_nexthop_n(current, 0) {
-                link = names[rtnl_route_nh_get_ifindex(hop)]
+                route.index = rtnl_route_nh_get_ifindex(hop)
+                if let gateway = rtnl_route_nh_get_gateway(hop) { route.gateway = Self.ipv4(gateway) }
             }
-            result.append((IPv4Network(containing: ip, prefixLength: prefix), link))
+            result.append(route)
         }
         return result
     }
 
-    /// Every link of this namespace by interface index: one dump.
-    public func linkNamesByIndex() throws(NetlinkError) -> [Int32: String] {
-        var cache: OpaquePointer?
-        try check(rtnl_link_alloc_cache(handle, AF_UNSPEC, &cache), "list links")
+    /// What `ip -d link` says of a link that bridgectl cares about.
+    public struct Link: Sendable {
+        public var index: Int32
+        public var name: String
+        /// IFLA_INFO_KIND: "bridge", "veth", ...; nil for a plain device.
+        public var kind: String?
+        public var mtu: Int
+        public var mac: [UInt8]?
+        public var isUp: Bool
+        public var masterIndex: Int32?
+        public var alias: String?
+        /// For a veth: its peer's index, in the namespace `peerNamespaceID` names (nil: this one).
+        public var peerIndex: Int32?
+        public var peerNamespaceID: Int32?
+    }
+
+    /// Every link of this namespace: one dump.
+    public func links() throws(NetlinkError) -> [Link] {
+        let cache = try dump("list links") { rtnl_link_alloc_cache(handle, AF_UNSPEC, &$0) }
         defer { nl_cache_free(cache) }
-        var names: [Int32: String] = [:]
+        var result: [Link] = []
         var object = nl_cache_get_first(cache)
         while let current = object {
-            if let name = rtnl_link_get_name(current) { names[rtnl_link_get_ifindex(current)] = String(cString: name) }
-            object = nl_cache_get_next(current)
+            defer { object = nl_cache_get_next(current) }
+            guard let name = rtnl_link_get_name(current) else { continue }
+            var link = Link(index: rtnl_link_get_ifindex(current), name: String(cString: name), kind: nil,
+                            mtu: Int(rtnl_link_get_mtu(current)), mac: nil, isUp: cnl_link_is_up(current) != 0)
+            link.kind = rtnl_link_get_type(current).map { String(cString: $0) }
+            if let address = rtnl_link_get_addr(current), let raw = nl_addr_get_binary_addr(address) {
+                let count = Int(nl_addr_get_len(address))
+                link.mac = Array(UnsafeRawBufferPointer(start: raw, count: count))
+            }
+            let master = rtnl_link_get_master(current)
+            link.masterIndex = master > 0 ? master : nil
+            link.alias = rtnl_link_get_ifalias(current).map { String(cString: $0) }
+            let peer = rtnl_link_get_link(current)
+            if peer > 0 && peer != link.index { link.peerIndex = peer }
+            var namespaceID: Int32 = 0
+            if rtnl_link_get_link_netnsid(current, &namespaceID) == 0 { link.peerNamespaceID = namespaceID }
+            result.append(link)
         }
-        return names
+        return result
+    }
+
+    /// A dump into a fresh cache, taken again if the kernel reports it interrupted.
+    func dump(_ what: String, _ allocate: (inout OpaquePointer?) -> Int32) throws(NetlinkError) -> OpaquePointer {
+        try Self.retryingInterruptedDump { () throws(NetlinkError) -> OpaquePointer in
+            var cache: OpaquePointer?
+            let result = allocate(&cache)
+            if result >= 0, let cache { return cache }
+            if let cache { nl_cache_free(cache) }
+            throw NetlinkError(operation: what, code: result < 0 ? result : -NLE_NOMEM)
+        }
+    }
+
+    /// A dump the kernel reports as interrupted by a concurrent change (NLE_DUMP_INTR) may be
+    /// inconsistent, so it is taken again, a bounded number of times: a host busy enough to
+    /// interrupt every attempt gets an error, never a silently inconsistent picture.
+    static func retryingInterruptedDump<T>(attempts: Int = 5, _ take: () throws(NetlinkError) -> T) throws(NetlinkError) -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try take()
+            } catch where error.dumpInterrupted && attempt < attempts {
+                attempt += 1
+            }
+        }
     }
 
     // MARK: Address conversion

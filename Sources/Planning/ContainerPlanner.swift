@@ -49,14 +49,7 @@ public enum ContainerPlanner {
         if !request.aliases.isEmpty, mode != .bridged { throw PlanningError.aliasNeedsUserNetwork }
         var record = ContainerRecord(id: id, name: request.name, created: created, hostname: hostname, mode: mode,
                                      dns: request.dns, dnsSearch: request.dnsSearch, extraHosts: request.extraHosts)
-        var steps: [Step] = []
         let name = request.name
-        switch mode {
-        case .host:
-            steps.append(.aliasHostNamespace(name: name))
-        case .none, .bridged:
-            steps.append(.createNamespace(name: name, disableIPv6: true))
-        }
         var claims: [Step] = []
         for (index, target) in targets.enumerated() {
             let network = target.network
@@ -66,35 +59,61 @@ public enum ContainerPlanner {
                                             aliases: network.kind == .user ? request.aliases : [],
                                             endpointID: makeID())
             record.endpoints.append(endpoint)
-            steps += endpointSteps(endpoint, container: name, network: network)
             claims.append(.claimAddress(endpoint.address, network: network.id, container: id))
         }
-        if mode != .host {
-            steps.append(.setLinkUp(link: "lo", namespace: name))
-        }
-        let route = defaultRouteEndpoint(record, networks: targets.map(\.network))
-        if let route {
-            steps.append(.addDefaultRoute(via: route.gateway, link: route.interfaceName, namespace: name))
-        }
+        let networks = targets.map(\.network)
         if !request.ports.isEmpty {
             // Ports forward to the address on the network that carries the default route.
             guard mode == .bridged, let first = targets.first else { throw PortError.noNetworkToPublishOn(name) }
-            guard let route, let network = targets.first(where: { $0.network.id == route.networkID })?.network else {
+            guard let route = defaultRouteEndpoint(record, networks: networks) else {
                 throw PortError.internalNetwork(first.network.name)
             }
             record.ports = request.ports
-            record.publishedNetwork = network.id
-            steps.append(.setHairpin(link: route.hostInterfaceName))
-            steps.append(.applyRules(RuleBatch(FirewallPlanner.publishRules(
-                container: name, address: route.address, bridge: network.bridgeName, bindings: request.ports))))
+            record.publishedNetwork = route.networkID
             claims += request.ports.map { .claimPort($0, container: id) }
         }
-        if mode != .host {
-            steps += etcFileSteps(record, hostResolver: hostResolver, embeddedDNS: usesEmbeddedDNS(record, networks: targets.map(\.network)))
-        }
+        var steps = hostSteps(for: record, networks: networks, hostResolver: hostResolver)
         steps += claims
         steps.append(.putContainer(record, previous: nil))
         return (record, Plan(summary: "create container \(name)", steps: steps, onInterruption: .rollBack))
+    }
+
+    /// Everything a container is in the kernel and under /etc/netns, in the order `create` makes
+    /// it: its namespace, one veth pair per endpoint, loopback, the default route, published
+    /// ports, the files. `create` is exactly these plus bookkeeping, and the expected host that
+    /// `doctor` compares against is rendered from them, so the two cannot drift apart.
+    /// `networks`: the records of the container's networks (others are ignored).
+    public static func hostSteps(for record: ContainerRecord, networks: [NetworkRecord],
+                                 hostResolver: EtcFiles.ResolverConfig) -> [Step] {
+        let name = record.name
+        var steps: [Step] = []
+        switch record.mode {
+        case .host:
+            steps.append(.aliasHostNamespace(name: name))
+        case .none, .bridged:
+            steps.append(.createNamespace(name: name, disableIPv6: true))
+        }
+        for endpoint in record.endpoints {
+            guard let network = networks.first(where: { $0.id == endpoint.networkID }) else { continue }
+            steps += endpointSteps(endpoint, container: name, network: network)
+        }
+        if record.mode != .host {
+            steps.append(.setLinkUp(link: "lo", namespace: name))
+        }
+        let route = defaultRouteEndpoint(record, networks: networks)
+        if let route {
+            steps.append(.addDefaultRoute(via: route.gateway, link: route.interfaceName, namespace: name))
+        }
+        if !record.ports.isEmpty, let published = record.publishedNetwork, let endpoint = record.endpoint(on: published),
+           let network = networks.first(where: { $0.id == published }) {
+            steps.append(.setHairpin(link: endpoint.hostInterfaceName))
+            steps.append(.applyRules(RuleBatch(FirewallPlanner.publishRules(
+                container: name, address: endpoint.address, bridge: network.bridgeName, bindings: record.ports))))
+        }
+        if record.mode != .host {
+            steps += etcFileSteps(record, hostResolver: hostResolver, embeddedDNS: usesEmbeddedDNS(record, networks: networks))
+        }
+        return steps
     }
 
     public static func connect(_ container: ContainerRecord, to target: AttachTarget, requestedIP: IPv4Address?,
@@ -277,7 +296,8 @@ public enum ContainerPlanner {
     static func endpointSteps(_ endpoint: Endpoint, container: String, network: NetworkRecord) -> [Step] {
         [
             .createVethPair(host: endpoint.hostInterfaceName, peer: endpoint.interfaceName, namespace: container,
-                            master: network.bridgeName, mtu: network.options.mtu, peerMAC: endpoint.mac),
+                            master: network.bridgeName, mtu: network.options.mtu, peerMAC: endpoint.mac,
+                            alias: LinkMark.container(container)),
             .disableIPv6(link: endpoint.hostInterfaceName),
             .setLinkUp(link: endpoint.hostInterfaceName, namespace: nil),
             .addAddress(endpoint.interfaceAddress, link: endpoint.interfaceName, namespace: container),

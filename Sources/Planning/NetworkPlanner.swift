@@ -111,7 +111,8 @@ public enum NetworkPlanner {
     /// IPv4-only, and an IPv6-less bridge sends no router solicitations or MLD to its ports.
     public static func bridgeSteps(for record: NetworkRecord) -> [Step] {
         var steps: [Step] = [
-            .createBridge(name: record.bridgeName, mtu: record.options.mtu, mac: bridgeMAC(for: record)),
+            .createBridge(name: record.bridgeName, mtu: record.options.mtu, mac: bridgeMAC(for: record),
+                          alias: LinkMark.network(record.name)),
             .disableIPv6(link: record.bridgeName),
         ]
         if let subnet = record.subnet, let gateway = record.gateway {

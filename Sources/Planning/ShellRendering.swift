@@ -5,10 +5,11 @@ import BridgeModel
 extension Step {
     public var shellCommands: [String] {
         switch self {
-        case .createBridge(let name, let mtu, let mac):
-            return ["ip link add name \(name) mtu \(mtu) address \(mac) type bridge"]
-        case .createVethPair(let host, let peer, let namespace, let master, let mtu, let mac):
+        case .createBridge(let name, let mtu, let mac, let alias):
+            return ["ip link add name \(name) mtu \(mtu) address \(mac) type bridge"] + Self.aliasCommand(name, alias)
+        case .createVethPair(let host, let peer, let namespace, let master, let mtu, let mac, let alias):
             return ["ip link add \(host) mtu \(mtu) master \(master) type veth peer name \(peer) mtu \(mtu) address \(mac) netns \(namespace)"]
+                + Self.aliasCommand(host, alias)
         case .disableIPv6(let link):
             return ["sysctl -w \(Self.sysctlKey("net.ipv6.conf", link, "disable_ipv6"))=1"]
         case .addAddress(let address, let link, let namespace):
@@ -52,12 +53,18 @@ extension Step {
         }
     }
 
+    /// The kernel ignores an alias given at creation, so by hand it is a second command (bridgectl
+    /// sends it with the request that brings the link up).
+    static func aliasCommand(_ link: String, _ alias: String?) -> [String] {
+        alias.map { ["ip link set dev \(link) alias \(shellQuote($0))"] } ?? []
+    }
+
     static func nsFlag(_ namespace: String?) -> String {
         namespace.map { " -n \($0)" } ?? ""
     }
 
     /// sysctl's dotted form cannot name an interface with a dot in it; the slash form can.
-    static func sysctlKey(_ prefix: String, _ interface: String, _ leaf: String) -> String {
+    public static func sysctlKey(_ prefix: String, _ interface: String, _ leaf: String) -> String {
         if interface.contains(".") {
             return prefix.replacingDots() + "/" + interface + "/" + leaf
         }

@@ -7,8 +7,11 @@ public enum Step: Codable, Equatable, Sendable {
     // Links and addresses. `namespace` nil means the host's namespace.
     /// The MAC is set explicitly: a bridge left to choose takes its lowest port's MAC and changes
     /// it as ports come and go, leaving containers with stale ARP entries for their gateway.
-    case createBridge(name: String, mtu: Int, mac: MACAddress)
-    case createVethPair(host: String, peer: String, namespace: String, master: String, mtu: Int, peerMAC: MACAddress)
+    /// `alias` marks the link as bridgectl's (IFLA_IFALIAS, `ip link` shows it): only marked
+    /// links are ever called orphans, since names alone (br-<12 hex>) are Docker's scheme too.
+    case createBridge(name: String, mtu: Int, mac: MACAddress, alias: String? = nil)
+    case createVethPair(host: String, peer: String, namespace: String, master: String, mtu: Int, peerMAC: MACAddress,
+                        alias: String? = nil)
     case disableIPv6(link: String)
     case addAddress(InterfaceAddress, link: String, namespace: String?)
     case setLinkUp(link: String, namespace: String?)
@@ -50,8 +53,8 @@ public enum Step: Codable, Equatable, Sendable {
     /// with its link; a removal cannot be taken back and is rolled forward instead).
     public var inverse: Step? {
         switch self {
-        case .createBridge(let name, _, _): return .deleteLink(name: name, namespace: nil)
-        case .createVethPair(let host, _, _, _, _, _): return .deleteLink(name: host, namespace: nil)
+        case .createBridge(let name, _, _, _): return .deleteLink(name: name, namespace: nil)
+        case .createVethPair(let host, _, _, _, _, _, _): return .deleteLink(name: host, namespace: nil)
         case .createNamespace(let name, _), .aliasHostNamespace(let name): return .deleteNamespace(name: name)
         case .createDirectory(let path): return .removeDirectory(path: path)
         case .writeFile(let path, let contents, let previous):

@@ -20,8 +20,8 @@ final class FakeKernel: StepExecutor {
         }
         performed.append(step)
         switch step {
-        case .createBridge(let name, _, _): try add("link \(name)", tolerant)
-        case .createVethPair(let host, _, let namespace, _, _, _): try add("link \(host)", tolerant); world.insert("link eth@\(namespace)")
+        case .createBridge(let name, _, _, _): try add("link \(name)", tolerant)
+        case .createVethPair(let host, _, let namespace, _, _, _, _): try add("link \(host)", tolerant); world.insert("link eth@\(namespace)")
         case .deleteLink(let name, _): world.remove("link \(name)")
         case .createNamespace(let name, _), .aliasHostNamespace(let name): try add("netns \(name)", tolerant)
         case .deleteNamespace(let name): world.remove("netns \(name)"); world = world.filter { !$0.hasSuffix("@\(name)") }

@@ -20,7 +20,7 @@ private let embeddedResolvConf = "search example.com\nnameserver 127.0.0.11\nopt
         #expect(plan.steps == [
             .createNamespace(name: "c1", disableIPv6: true),
             .createVethPair(host: "veth12345670", peer: "eth0", namespace: "c1", master: "br-f00d00000001", mtu: 1500,
-                            peerMAC: endpoint.mac),
+                            peerMAC: endpoint.mac, alias: "bridgectl container=c1"),
             .disableIPv6(link: "veth12345670"),
             .setLinkUp(link: "veth12345670", namespace: nil),
             .addAddress(InterfaceAddress(ip: ip("172.18.0.2"), prefixLength: 16), link: "eth0", namespace: "c1"),
@@ -51,7 +51,8 @@ private let embeddedResolvConf = "search example.com\nnameserver 127.0.0.11\nopt
         #expect(record.endpoints.map(\.networkID) == [Fixture.front.id, Fixture.side.id])
         #expect(plan.steps.contains(.createVethPair(host: "veth12345671", peer: "eth1", namespace: "c1",
                                                     master: "br-51de00000003", mtu: 1500,
-                                                    peerMAC: MACAddress(derivedFrom: ip("172.20.0.3")))))
+                                                    peerMAC: MACAddress(derivedFrom: ip("172.20.0.3")),
+                                                    alias: "bridgectl container=c1")))
         #expect(plan.steps.filter { if case .addDefaultRoute = $0 { true } else { false } }
                 == [.addDefaultRoute(via: ip("172.18.0.1"), link: "eth0", namespace: "c1")])
         // Bookkeeping comes last, after every host change.
@@ -159,7 +160,8 @@ private let embeddedResolvConf = "search example.com\nnameserver 127.0.0.11\nopt
         #expect(record.endpoints.map(\.address) == [ip("172.17.0.2")])
         #expect(record.endpoints.map(\.mac.description) == ["02:42:ac:11:00:02"])
         #expect(plan.steps[1] == .createVethPair(host: "veth12345670", peer: "eth0", namespace: "c1", master: "bridgectl0",
-                                                  mtu: 1500, peerMAC: MACAddress(derivedFrom: ip("172.17.0.2"))))
+                                                  mtu: 1500, peerMAC: MACAddress(derivedFrom: ip("172.17.0.2")),
+                                                  alias: "bridgectl container=c1"))
     }
 
     @Test func aliasesOnlyOnUserNetworks() throws {
@@ -290,7 +292,7 @@ private let embeddedResolvConf = "search example.com\nnameserver 127.0.0.11\nopt
         #expect(updated.endpoints.count == 2)
         #expect(plan.steps == [
             .createVethPair(host: "veth12345671", peer: "eth1", namespace: "c1", master: "br-51de00000003", mtu: 1500,
-                            peerMAC: endpoint.mac),
+                            peerMAC: endpoint.mac, alias: "bridgectl container=c1"),
             .disableIPv6(link: "veth12345671"),
             .setLinkUp(link: "veth12345671", namespace: nil),
             .addAddress(InterfaceAddress(ip: ip("172.20.0.3"), prefixLength: 16), link: "eth1", namespace: "c1"),

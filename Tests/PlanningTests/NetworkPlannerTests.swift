@@ -57,7 +57,7 @@ import Testing
     @Test func planSteps() throws {
         let (record, plan) = try create(NetworkCreateRequest(name: "net1"))
         #expect(plan.steps == [
-            .createBridge(name: "br-0123456789ab", mtu: 1500, mac: MACAddress(derivedFrom: ip("172.18.0.1"))),
+            .createBridge(name: "br-0123456789ab", mtu: 1500, mac: MACAddress(derivedFrom: ip("172.18.0.1")), alias: "bridgectl net=net1"),
             .disableIPv6(link: "br-0123456789ab"),
             .addAddress(InterfaceAddress(ip: ip("172.18.0.1"), prefixLength: 16), link: "br-0123456789ab", namespace: nil),
             .setLinkUp(link: "br-0123456789ab", namespace: nil),
@@ -190,7 +190,8 @@ import Testing
         #expect(record.bridgeName == "mybr0")
         #expect(record.options.mtu == 9000)
         #expect(record.rawOptions == [NetworkOptions.bridgeNameKey: "mybr0", NetworkOptions.mtuKey: "9000"])
-        #expect(plan.steps.first == .createBridge(name: "mybr0", mtu: 9000, mac: MACAddress(derivedFrom: ip("172.18.0.1"))))
+        #expect(plan.steps.first == .createBridge(name: "mybr0", mtu: 9000, mac: MACAddress(derivedFrom: ip("172.18.0.1")),
+                                                  alias: "bridgectl net=n"))
         #expect(plan.steps[1] == .disableIPv6(link: "mybr0"))
     }
 
@@ -273,7 +274,7 @@ import Testing
                                                                          hostClaims: [], firewall: Fixture.firewall)
         #expect(updated == Fixture.activeDefaultBridge)
         #expect(steps == [
-            .createBridge(name: "bridgectl0", mtu: 1500, mac: MACAddress(derivedFrom: ip("172.17.0.1"))),
+            .createBridge(name: "bridgectl0", mtu: 1500, mac: MACAddress(derivedFrom: ip("172.17.0.1")), alias: "bridgectl net=bridge"),
             .disableIPv6(link: "bridgectl0"),
             .addAddress(InterfaceAddress(ip: ip("172.17.0.1"), prefixLength: 16), link: "bridgectl0", namespace: nil),
             .setLinkUp(link: "bridgectl0", namespace: nil),

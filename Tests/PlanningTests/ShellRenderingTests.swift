@@ -10,6 +10,7 @@ import Testing
                                                   firewall: Fixture.firewall)
         #expect(plan.shellCommands == [
             "ip link add name br-0123456789ab mtu 1500 address 02:42:ac:12:00:01 type bridge",
+            "ip link set dev br-0123456789ab alias 'bridgectl net=net1'",
             "sysctl -w net.ipv6.conf.br-0123456789ab.disable_ipv6=1",
             "ip addr add 172.18.0.1/16 brd + dev br-0123456789ab",
             "ip link set br-0123456789ab up",
@@ -53,6 +54,7 @@ import Testing
             "ip netns exec c1 sysctl -w net.ipv6.conf.all.disable_ipv6=1",
             "ip netns exec c1 sysctl -w net.ipv6.conf.default.disable_ipv6=1",
             "ip link add veth12345670 mtu 1500 master br-f00d00000001 type veth peer name eth0 mtu 1500 address 02:42:ac:12:00:02 netns c1",
+            "ip link set dev veth12345670 alias 'bridgectl container=c1'",
             "sysctl -w net.ipv6.conf.veth12345670.disable_ipv6=1",
             "ip link set veth12345670 up",
             "ip -n c1 addr add 172.18.0.2/16 brd + dev eth0",

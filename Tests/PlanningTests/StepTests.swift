@@ -80,3 +80,22 @@ import Testing
         #expect(try JSONDecoder().decode(Plan.self, from: data) == plan)
     }
 }
+
+@Suite struct LinkMarkTests {
+    /// A journal written before links were marked still decodes: the mark is simply absent.
+    @Test func journalWithoutAliasStillDecodes() throws {
+        let old = #"{"createBridge":{"name":"br0","mtu":1500,"mac":"02:42:ac:12:00:01"}}"#
+        let step = try JSONDecoder().decode(Step.self, from: Data(old.utf8))
+        #expect(step == .createBridge(name: "br0", mtu: 1500, mac: MACAddress(derivedFrom: ip("172.18.0.1"))))
+        let marked = Step.createBridge(name: "br0", mtu: 1500, mac: MACAddress(derivedFrom: ip("172.18.0.1")),
+                                       alias: LinkMark.network("web"))
+        #expect(try JSONDecoder().decode(Step.self, from: JSONEncoder().encode(marked)) == marked)
+    }
+
+    @Test func ownersAreReadFromTheMarkOnly() {
+        #expect(LinkMark.owner(ofAlias: "bridgectl net=web") == .network("web"))
+        #expect(LinkMark.owner(ofAlias: "bridgectl container=api") == .container("api"))
+        #expect(LinkMark.owner(ofAlias: "my bridge") == nil)
+        #expect(LinkMark.owner(ofAlias: nil) == nil)
+    }
+}

@@ -17,7 +17,7 @@ struct ContainerCreate: ParsableCommand {
     func run() throws {
         let request = try flags.request(name: name)
         let publish = try flags.publishSpecs()
-        let session = try global.session(mutating: !mutation.dryRun)
+        let session = try global.session(for: mutation)
         let (record, plan) = try session.createContainer(request, networks: flags.networks, publish: publish,
                                                          dryRun: mutation.dryRun)
         if mutation.dryRun {

@@ -9,7 +9,7 @@ struct ContainerPrune: ParsableCommand {
     var force = false
 
     func run() throws {
-        let session = try global.session(mutating: !mutation.dryRun)
+        let session = try global.session(for: mutation)
         var removed: [String] = []
         for container in try session.idleContainers() {
             let (_, plan) = try session.removeContainer(container.id.hex, force: false, dryRun: mutation.dryRun)

@@ -11,7 +11,7 @@ struct ContainerRemove: ParsableCommand {
     var containers: [String]
 
     func run() throws {
-        let session = try global.session(mutating: !mutation.dryRun)
+        let session = try global.session(for: mutation)
         var firstError: (any Error)?
         for reference in containers {
             do {

@@ -15,7 +15,7 @@ struct NetworkConnect: ParsableCommand {
 
     func run() throws {
         let requested = try Parse.ip(ip)
-        let session = try global.session(mutating: !mutation.dryRun)
+        let session = try global.session(for: mutation)
         let plan = try session.connect(network: network, container: container, requestedIP: requested,
                                        aliases: alias, dryRun: mutation.dryRun)
         if mutation.dryRun { printLines(plan.shellCommands) } else {

@@ -48,7 +48,7 @@ struct NetworkCreate: ParsableCommand {
             name: name, driver: driver, subnet: try Parse.subnet(subnet), gateway: try Parse.ip(gateway),
             ipRange: try Parse.subnet(ipRange), auxAddresses: aux, isInternal: `internal`, ipv6: ipv6,
             options: try Parse.keyValues(opt, flag: "--opt"), labels: try Parse.map(label, flag: "--label"))
-        let session = try global.session(mutating: !mutation.dryRun)
+        let session = try global.session(for: mutation)
         let (record, plan) = try session.createNetwork(request, dryRun: mutation.dryRun)
         if verbose {
             for note in record.ipamNotes { writeStandardError("\(note)\n") }

@@ -12,7 +12,7 @@ struct NetworkDisconnect: ParsableCommand {
     @Argument var container: String
 
     func run() throws {
-        let session = try global.session(mutating: !mutation.dryRun)
+        let session = try global.session(for: mutation)
         let plan = try session.disconnect(network: network, container: container, dryRun: mutation.dryRun)
         if mutation.dryRun { printLines(plan.shellCommands) } else { printWarnings(session) }
     }

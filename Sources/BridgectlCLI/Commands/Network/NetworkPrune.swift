@@ -9,7 +9,7 @@ struct NetworkPrune: ParsableCommand {
     var force = false
 
     func run() throws {
-        let session = try global.session(mutating: !mutation.dryRun)
+        let session = try global.session(for: mutation)
         let unused = try session.unusedNetworks()
         var removed: [String] = []
         for network in unused {

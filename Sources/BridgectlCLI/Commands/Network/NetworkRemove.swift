@@ -10,7 +10,7 @@ struct NetworkRemove: ParsableCommand {
 
     /// Like Docker: every name is tried; the first failure decides the exit status.
     func run() throws {
-        let session = try global.session(mutating: !mutation.dryRun)
+        let session = try global.session(for: mutation)
         var firstError: (any Error)?
         for reference in networks {
             do {

@@ -1,0 +1,24 @@
+import BridgeModel
+import Planning
+import HostSystem
+
+extension Session {
+    /// The parts of the host a command asks for, through this session's host netlink socket.
+    public func observeHost(_ parts: Set<HostSnapshot.Part>, containerNamespaces: [String] = []) throws -> HostSnapshot {
+        try HostSnapshot.take(parts: parts, containerNamespaces: containerNamespaces, hostSocket: kernel.hostSocket())
+    }
+
+    /// What the records say the host should hold, rendered by the planners that create it.
+    public func expectedHost() throws -> ExpectedHost {
+        ExpectedHost.render(networks: try networks(), containers: try containers(), hostResolver: hostResolver())
+    }
+
+    /// Every difference between the records and the whole host: every part observed, every
+    /// container namespace (bar `--network host` ones, which are the host's) entered.
+    public func hostDrifts() throws -> [Drift] {
+        let expected = try expectedHost()
+        let names = expected.namespaces.filter { !$0.isHostAlias }.map(\.name)
+        let observed = try observeHost(Set(HostSnapshot.Part.allCases), containerNamespaces: names)
+        return expected.drifts(from: observed)
+    }
+}
