@@ -1,6 +1,7 @@
 /// Probing a long range one port at a time costs a socket and a bind each (~1 s for 65535 ports on a
 /// small VM), so past a few hundred ports the kernel's socket tables (/proc/net/tcp, tcp6, udp,
-/// udp6: a few milliseconds) name the ports that have a socket, and only those are probed. The
+/// udp6: a few milliseconds) name the ports that have a socket (a listening one, for TCP), and only
+/// those are probed. The
 /// bind probe stays the judge; the tables only skip ports with no socket at all. (A TCP socket
 /// that is bound but neither listening nor connected is in no table; it receives nothing, so a
 /// DNAT over its port takes nothing from it.)
@@ -37,9 +38,12 @@ extension PortProbe {
             }
             // "  sl  local_address rem_address st ..." then "   0: 0100007F:0035 00000000:0000 0A ..."
             for line in text.split(separator: "\n").dropFirst() {
-                let fields = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-                guard fields.count >= 2, let colon = fields[1].lastIndex(of: ":"),
+                let fields = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: true)
+                guard fields.count >= 4, let colon = fields[1].lastIndex(of: ":"),
                       let port = UInt16(fields[1][fields[1].index(after: colon)...], radix: 16) else { continue }
+                // TCP: only listeners take incoming connections; a client's port (established,
+                // TIME_WAIT) is not one a published port would take anything from.
+                if !udp && fields[3] != "0A" { continue }
                 ports.insert(port)
             }
         }
