@@ -1,14 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, lowest first: C shims -> Netlink / HostSystem (kernel) -> BridgeModel / Planning / DNS
-// (pure) -> State -> DNSServer (the resolver process) -> Engine (applies plans with undo)
+// Layers, lowest first: C shims -> Netlink / HostSystem (kernel) -> BridgeModel / Planning / DNS /
+// Templates (pure) -> State -> DNSServer (the resolver process) -> Engine (applies plans with undo)
 // -> BridgectlCLI -> bridgectl (main.swift only).
 let package = Package(
     name: "bridgectl",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bridgectl", targets: ["bridgectl"]),
+        // The pure parsers of untrusted input, for the fuzz targets in Fuzz/ (a separate package).
+        .library(name: "BridgectlParsers", targets: ["BridgeModel", "DNS", "Templates"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,13 +24,14 @@ let package = Package(
         .target(name: "BridgeModel"),
         .target(name: "Planning", dependencies: ["BridgeModel"]),
         .target(name: "DNS", dependencies: ["BridgeModel"]),
+        .target(name: "Templates"),
         .target(name: "DNSServer", dependencies: ["DNS", "BridgeModel", "HostSystem", "State", "CLinux"]),
         .target(name: "Netlink", dependencies: ["CNetlink", "BridgeModel"]),
         .target(name: "HostSystem", dependencies: ["CLinux"]),
         .target(name: "State", dependencies: ["BridgeModel", "HostSystem"]),
         .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "HostSystem", "State", "DNSServer"]),
         .target(name: "BridgectlCLI", dependencies: [
-            "BridgeModel", "Planning", "State", "Engine", "HostSystem", "DNSServer",
+            "BridgeModel", "Planning", "State", "Engine", "HostSystem", "DNSServer", "Templates",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "bridgectl", dependencies: ["BridgectlCLI"]),
@@ -37,6 +40,6 @@ let package = Package(
         .testTarget(name: "DNSTests", dependencies: ["DNS", "BridgeModel"]),
         .testTarget(name: "StateTests", dependencies: ["State", "BridgeModel", "HostSystem"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Planning", "State", "BridgeModel", "HostSystem"]),
-        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel"]),
+        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel", "Templates"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BridgeModel
+import Templates
 
 struct ContainerList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List containers.", aliases: ["list", "ps"])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BridgeModel
+import Templates
 
 struct NetworkList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List networks.", aliases: ["list"])
