@@ -120,14 +120,12 @@ import Testing
         }
     }
 
-    /// 20,000 random and mutated messages, deterministic seed, bounded time.
+    /// 20,000 random and mutated messages, deterministic seed.
     @Test func fuzz() throws {
         var generator = SeededGenerator(seed: 0xD15EA5E)
         let seeds: [[UInt8]] = [WireGoldenTests.digQuery, WireGoldenTests.glibcQuery,
                                 Self.header(an: 1) + [0x01, 0x61, 0x00] + Self.typeClass
                                     + [0xC0, 0x0C, 0x00, 0x01, 0x00, 0x01, 0, 0, 0, 1, 0x00, 0x04, 1, 2, 3, 4]]
-        let clock = ContinuousClock()
-        let started = clock.now
         var parsed = 0
         for round in 0..<20_000 {
             var bytes: [UInt8]
@@ -167,8 +165,8 @@ import Testing
                 #expect(reply.count <= 512)
             }
         }
-        let elapsed = clock.now - started
+        // No time bound: a hang shows as a test that never ends, and a clock fails spuriously
+        // under AddressSanitizer or a loaded machine (31 s measured); scripts/fuzz goes further.
         #expect(parsed > 1000)  // the mutations keep plenty of queries valid
-        #expect(elapsed < .seconds(2), "fuzz took \(elapsed)")
     }
 }
