@@ -3,10 +3,27 @@ import DNS
 import FuzzDriver
 import Glibc
 
+/// A container "web" (alias "www") on user network "front" 172.18.0.0/24, asking: enough for
+/// names, NAME.NETWORK suffixes and reverse names to reach every branch of the lookup.
+enum World {
+    static let front = NetworkRecord(
+        id: ObjectID(String(repeating: "f", count: 64))!, name: "front", kind: .user, created: "t",
+        bridgeName: "br-ffffffffffff", subnet: try! IPv4Network(parsing: "172.18.0.0/24"),
+        gateway: IPv4Address("172.18.0.1")!)
+    static let web = ContainerRecord(
+        id: ObjectID(String(repeating: "a", count: 64))!, name: "web", created: "t", hostname: "web", mode: .bridged,
+        endpoints: [Endpoint(networkID: front.id, endpointID: ObjectID(String(repeating: "e", count: 64))!,
+                             interfaceName: "eth0", hostInterfaceName: "veth0", address: IPv4Address("172.18.0.2")!,
+                             prefixLength: 24, gateway: front.gateway!, mac: MACAddress(derivedFrom: IPv4Address("172.18.0.2")!),
+                             aliases: ["www"], staticAddress: false)])
+    static let table = NameTable(networks: [front], containers: [web])
+}
+
 /// One UDP datagram (or TCP message) as a container may send it to the resolver. Parsing
 /// either fails or yields a question the resolver can answer: the answer (with records whose
 /// names come from the query) echoes the question, and that echoed question parses back to
-/// the very same name, type and class, so the escaping of odd label bytes round-trips.
+/// the very same name, type and class, so the escaping of odd label bytes round-trips. The
+/// question also goes through the name table, as the resolver looks it up.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDNSWire(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -18,6 +35,7 @@ public func fuzzDNSWire(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     }
     guard let query = try? DNSWire.parseQuery(bytes) else { return 0 }
 
+    _ = World.table.lookup(query.question, from: World.web.id, rotation: size)
     let name = query.question.name
     let records = [
         ResourceRecord(name: name, ttl: 600, data: .a(IPv4Address(0xAC12_0002))),
