@@ -1,15 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers, lowest first: C shims -> Netlink / HostSystem (kernel) -> BridgeModel / Planning / DNS
-// (pure) -> State -> ResolverControl (the resolver's typed protocol and process, both sides) ->
-// DNSServer (the resolver process) | Engine (applies plans with undo) -> BridgectlCLI ->
+// Layers, lowest first: C shims -> Netlink / HostSystem (kernel) -> BridgeModel / Planning / DNS /
+// Templates (pure) -> State -> ResolverControl (the resolver's typed protocol and process, both
+// sides) -> DNSServer (the resolver process) | Engine (applies plans with undo) -> BridgectlCLI ->
 // bridgectl (main.swift and the resolver's own commands).
 let package = Package(
     name: "bridgectl",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "bridgectl", targets: ["bridgectl"]),
+        // The pure parsers of untrusted input, for the fuzz targets in Fuzz/ (a separate package).
+        .library(name: "BridgectlParsers", targets: ["BridgeModel", "DNS", "Templates"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -25,12 +27,13 @@ let package = Package(
         .target(name: "DNS", dependencies: ["BridgeModel"]),
         .target(name: "ResolverControl", dependencies: ["BridgeModel", "HostSystem", "CLinux"]),
         .target(name: "DNSServer", dependencies: ["DNS", "BridgeModel", "Planning", "HostSystem", "State", "ResolverControl", "CLinux"]),
+        .target(name: "Templates"),
         .target(name: "Netlink", dependencies: ["CNetlink", "BridgeModel"]),
         .target(name: "HostSystem", dependencies: ["CLinux"]),
         .target(name: "State", dependencies: ["BridgeModel", "HostSystem"]),
         .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "HostSystem", "State", "ResolverControl"]),
         .target(name: "BridgectlCLI", dependencies: [
-            "BridgeModel", "Planning", "State", "Engine", "HostSystem", "ResolverControl",
+            "BridgeModel", "Planning", "State", "Engine", "HostSystem", "ResolverControl", "Templates",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The resolver's own commands (`dns serve`, `dns worker`) live here, beside the CLI, so
@@ -44,7 +47,7 @@ let package = Package(
         .testTarget(name: "DNSTests", dependencies: ["DNS", "BridgeModel"]),
         .testTarget(name: "StateTests", dependencies: ["State", "BridgeModel", "HostSystem"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Planning", "State", "BridgeModel", "HostSystem"]),
-        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel", "ResolverControl"]),
+        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel", "ResolverControl", "Templates"]),
         .testTarget(name: "ResolverControlTests", dependencies: ["ResolverControl", "BridgeModel"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "CNetlink"]),
     ]

@@ -1,5 +1,6 @@
 import Testing
 @testable import BridgectlCLI
+@testable import Templates
 
 let network: JSONValue = .object([
     "Name": .string("app-network"),
@@ -35,6 +36,34 @@ let network: JSONValue = .object([
     @Test(arguments: ["{{.Name", "{{range .Containers}}x", "{{nosuch .Name}}", "{{index .IPAM.Config 5}}", "{{.Name.Sub}}"])
     func rejects(template: String) {
         #expect(throws: (any Error).self) { try GoTemplate(parsing: template).render(network) }
+    }
+
+    /// `levels` of one kind of nesting, built here so the test log names the kind, not 100 KB.
+    static func nested(_ kind: String, levels: Int) -> String {
+        switch kind {
+        case "parentheses": return "{{" + String(repeating: "(", count: levels) + ".Name" + String(repeating: ")", count: levels) + "}}"
+        case "if": return String(repeating: "{{if .Name}}", count: levels) + String(repeating: "{{end}}", count: levels)
+        case "range": return String(repeating: "{{range .Containers}}", count: levels) + String(repeating: "{{end}}", count: levels)
+        case "fields": return "{{." + Array(repeating: "Name", count: levels).joined(separator: ".") + "}}"
+        case "pipes": return "{{.Name" + String(repeating: " | upper", count: levels) + "}}"
+        default: return "{{" + String(repeating: "(len ", count: levels) + ".Name" + String(repeating: ")", count: levels) + "}}"
+        }
+    }
+
+    /// 20000 levels of any kind overflowed the stack (SIGSEGV) before nesting was bounded.
+    @Test(arguments: ["parentheses", "if", "range", "fields", "pipes", "calls"])
+    func refusesDeepNesting(kind: String) {
+        #expect(throws: GoTemplate.TemplateError.self) { try GoTemplate(parsing: Self.nested(kind, levels: 20000)) }
+        #expect(GoTemplate.tooDeep.description == "template: nested more than 100 levels deep")
+    }
+
+    @Test func nestsAsDeepAsTheBoundAllows() throws {
+        let parens = GoTemplate.maximumNesting - 1
+        let template = "{{" + String(repeating: "(", count: parens) + "." + String(repeating: ")", count: parens) + "}}"
+        #expect(try GoTemplate(parsing: "{{if .}}" + template + "{{end}}").render(.string("x")) == "x")
+        let blocks = GoTemplate.maximumNesting - 1
+        let nested = String(repeating: "{{if .}}", count: blocks) + "{{.}}" + String(repeating: "{{end}}", count: blocks)
+        #expect(try GoTemplate(parsing: nested).render(.string("y")) == "y")
     }
 }
 

@@ -120,7 +120,7 @@ import Testing
         }
     }
 
-    /// 20,000 random and mutated messages, deterministic seed, bounded time.
+    /// 20,000 random and mutated messages, deterministic seed.
     @Test func fuzz() throws {
         var generator = SeededGenerator(seed: 0xD15EA5E)
         let seeds: [[UInt8]] = [WireGoldenTests.digQuery, WireGoldenTests.glibcQuery,
@@ -165,6 +165,8 @@ import Testing
                 #expect(reply.count <= 512)
             }
         }
+        // No time bound: a hang shows as a test that never ends, and a clock fails spuriously
+        // under AddressSanitizer or a loaded machine (31 s measured); scripts/fuzz goes further.
         #expect(parsed > 1000)  // the mutations keep plenty of queries valid
     }
 }

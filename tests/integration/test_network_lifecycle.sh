@@ -57,6 +57,13 @@ expect_json "Containers is empty" "$inspect" '[0]["Containers"]' '{}'
 expect_ok "inspect by 12-hex ID prefix" bridgectl network inspect "${app_id:0:12}"
 expect_json "the prefix finds app-network" "$OUT" '[0]["Name"]' app-network
 expect_error "inspect of an unknown network" no-such-net bridgectl network inspect no-such-net
+expect_ok "inspect --format with a template" bridgectl network inspect --format '{{(index .IPAM.Config 0).Gateway}}' app-network
+expect_eq "the template picks the gateway" 172.18.0.1 "$OUT"
+# 20000 nested parentheses overflowed the parser's stack (SIGSEGV).
+open=$(printf '%*s' 20000 '' | tr ' ' '(')
+close=$(printf '%*s' 20000 '' | tr ' ' ')')
+expect_error "a template nested 20000 deep is refused" "nested more than 100 levels deep" \
+	bridgectl network inspect --format "{{${open}.Name${close}}}" app-network
 
 section "second network takes the next /16"
 expect_ok "network create other-network" bridgectl network create other-network

@@ -1,4 +1,5 @@
 import BridgeModel
+import Templates
 
 /// The JSON documents `inspect` prints, shaped like Docker's so habits and scripts carry over.
 enum InspectDocuments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BridgeModel
 import HostSystem
+import Templates
 
 struct ContainerInspect: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show containers as Docker-shaped JSON.")

@@ -3,6 +3,7 @@ import ArgumentParser
 import BridgeModel
 import State
 import Engine
+import Templates
 
 struct ContainerList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List containers.", aliases: ["list", "ps"])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BridgeModel
+import Templates
 
 struct NetworkInspect: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "inspect", abstract: "Show networks as Docker-shaped JSON.")

@@ -2,6 +2,7 @@ import HostSystem
 import ArgumentParser
 import BridgeModel
 import Engine
+import Templates
 
 struct NetworkList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "ls", abstract: "List networks.", aliases: ["list"])

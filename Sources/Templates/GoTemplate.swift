@@ -1,15 +1,20 @@
 /// The part of Go's text/template that `docker ... --format` users type: field paths
 /// (`.IPAM.Config`), `index`, `json`, `join`, `len`, `upper`, `lower`, parentheses, pipes,
 /// `range`/`if`/`else`/`end`, and `{{-`/`-}}` trimming. Evaluated over inspect documents.
-struct GoTemplate {
-    indirect enum Node {
+public struct GoTemplate: Sendable {
+    /// How deep parentheses, pipelines, field chains and `if`/`range` blocks may nest in total.
+    /// Parsing, rendering and freeing the tree recurse once per level, so without a bound a
+    /// long enough template overflows the stack; real `--format` templates nest a few levels.
+    public static let maximumNesting = 100
+
+    indirect enum Node: Sendable {
         case text(String)
         case action(Expression)
         case range(Expression, body: [Node], otherwise: [Node])
         case conditional(Expression, body: [Node], otherwise: [Node])
     }
 
-    indirect enum Expression {
+    indirect enum Expression: Sendable {
         case dot
         case field(Expression, String)
         case string(String)
@@ -17,20 +22,22 @@ struct GoTemplate {
         case call(String, [Expression])
     }
 
-    struct TemplateError: Error, CustomStringConvertible {
-        let description: String
+    public struct TemplateError: Error, CustomStringConvertible {
+        public let description: String
     }
+
+    static let tooDeep = TemplateError(description: "template: nested more than \(maximumNesting) levels deep")
 
     let nodes: [Node]
 
-    init(parsing source: String) throws {
+    public init(parsing source: String) throws {
         var parser = Parser(source: source)
         let (nodes, terminator) = try parser.parseNodes()
         guard terminator == nil else { throw TemplateError(description: "template: unexpected {{\(terminator!)}}") }
         self.nodes = nodes
     }
 
-    func render(_ document: JSONValue) throws -> String {
+    public func render(_ document: JSONValue) throws -> String {
         try Self.render(nodes, dot: document)
     }
 
@@ -148,9 +155,20 @@ struct GoTemplate {
 
     // MARK: Parsing
 
+    /// Levels of `expression`; recursion is safe because every sub-expression was checked.
+    static func depth(of expression: Expression) -> Int {
+        switch expression {
+        case .dot, .string, .number: return 1
+        case .field(let base, _): return 1 + depth(of: base)
+        case .call(_, let arguments): return 1 + (arguments.map(depth(of:)).max() ?? 0)
+        }
+    }
+
     struct Parser {
         let characters: [Character]
         var position = 0
+        /// `if`/`range` blocks open around the current position.
+        var openBlocks = 0
 
         init(source: String) { characters = Array(source) }
 
@@ -182,6 +200,9 @@ struct GoTemplate {
                 if action.hasPrefix("range ") || action.hasPrefix("if ") {
                     let isRange = action.hasPrefix("range ")
                     let expression = try parseExpression(String(action.dropFirst(isRange ? 6 : 3)))
+                    openBlocks += 1
+                    defer { openBlocks -= 1 }
+                    guard openBlocks + GoTemplate.depth(of: expression) <= GoTemplate.maximumNesting else { throw GoTemplate.tooDeep }
                     let (body, terminator) = try parseNodes()
                     var otherwise: [Node] = []
                     if terminator == "else" {
@@ -211,7 +232,7 @@ struct GoTemplate {
         }
 
         func parseExpression(_ text: String) throws -> Expression {
-            var lexer = Lexer(Array(text))
+            var lexer = Lexer(Array(text), outerNesting: openBlocks)
             let expression = try lexer.pipeline()
             guard lexer.atEnd else { throw TemplateError(description: "template: unexpected \"\(lexer.rest)\" in \(text)") }
             return expression
@@ -222,8 +243,19 @@ struct GoTemplate {
     struct Lexer {
         let characters: [Character]
         var position = 0
+        /// Blocks around this action plus parentheses open at `position`.
+        var nesting: Int
 
-        init(_ characters: [Character]) { self.characters = characters }
+        init(_ characters: [Character], outerNesting: Int) {
+            self.characters = characters
+            nesting = outerNesting
+        }
+
+        /// `expression`, once it is known not to nest too deep with what surrounds it.
+        func bounded(_ expression: Expression) throws -> Expression {
+            guard nesting + GoTemplate.depth(of: expression) <= GoTemplate.maximumNesting else { throw GoTemplate.tooDeep }
+            return expression
+        }
 
         var atEnd: Bool { mutating get { skipSpaces(); return position >= characters.count } }
         var rest: String { String(characters[position...]) }
@@ -239,7 +271,7 @@ struct GoTemplate {
                 guard case .call(let name, let arguments) = try command() else {
                     throw TemplateError(description: "template: only a function can follow |")
                 }
-                expression = .call(name, arguments + [expression])
+                expression = try bounded(.call(name, arguments + [expression]))
             }
         }
 
@@ -255,7 +287,7 @@ struct GoTemplate {
                 }
                 operands.append(try operand())
             }
-            if let function { return .call(function, operands) }
+            if let function { return try bounded(.call(function, operands)) }
             guard operands.count == 1 else { throw TemplateError(description: "template: expected one value, got \(operands.count)") }
             return operands[0]
         }
@@ -265,6 +297,9 @@ struct GoTemplate {
             let character = characters[position]
             if character == "(" {
                 position += 1
+                nesting += 1
+                defer { nesting -= 1 }
+                guard nesting <= GoTemplate.maximumNesting else { throw GoTemplate.tooDeep }
                 base = try pipeline()
                 skipSpaces()
                 guard position < characters.count, characters[position] == ")" else { throw TemplateError(description: "template: missing )") }
@@ -296,7 +331,7 @@ struct GoTemplate {
             while position < characters.count, characters[position] == "." {
                 position += 1
                 let name = identifier()
-                if !name.isEmpty { base = .field(base, name) }
+                if !name.isEmpty { base = try bounded(.field(base, name)) }
             }
             return base
         }
