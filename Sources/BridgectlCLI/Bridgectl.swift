@@ -13,7 +13,8 @@ public struct Bridgectl: ParsableCommand {
             would do the same by hand. State lives under /var/lib/bridgectl (--root or BRIDGECTL_ROOT).
             """,
         version: "0.1.0",
-        subcommands: [NetworkCommand.self, ContainerCommand.self, ExecCommand.self, RunCommand.self, PortCommand.self, DNSCommand.self])
+        subcommands: [NetworkCommand.self, ContainerCommand.self, ExecCommand.self, RunCommand.self, PortCommand.self, DNSCommand.self,
+                      DoctorCommand.self])
 
     public init() {}
 

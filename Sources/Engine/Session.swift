@@ -16,6 +16,8 @@ public final class Session {
     private(set) var builtinIDs: [String: ObjectID] = [:]
     /// Things the command should tell the user about though it succeeded.
     public internal(set) var warnings: [String] = []
+    /// This command found the resolver dead (killed whole) and started it again: doctor says so.
+    private(set) var resolverWasRestarted = false
 
     /// Mutating sessions hold the store's lock exclusively (serialising concurrent commands) and
     /// first finish whatever a killed bridgectl left half-done. Read-only ones share it.
@@ -58,7 +60,7 @@ public final class Session {
         // A resolver killed whole (its supervisor too) comes back with the next command, whatever
         // it is; a worker alone is restarted by its supervisor without any command.
         if ResolverProcess.diedUncleanly(root: root) {
-            _ = try? ResolverProcess.request(.reload, root: root, startIfNeeded: true)
+            resolverWasRestarted = (try? ResolverProcess.request(.reload, root: root, startIfNeeded: true)) != nil
         }
     }
 

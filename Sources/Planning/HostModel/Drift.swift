@@ -30,6 +30,12 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
         case orphanLink(name: String, kind: String?, mark: String)
         case orphanRule(table: String, chain: String, spec: String)
         case orphanChain(table: String, chain: String)
+        /// Containers that need the embedded DNS (`count` of them) and no resolver runs.
+        case resolverNotRunning(containers: Int)
+        /// The resolver had died without stopping and this very command started it again.
+        case resolverRestarted
+        case resolverNotAnswering(reason: String)
+        case resolverNotServing(namespace: String)
     }
 
     /// Whose object it is; nil for an orphan (nothing in the state owns it).
@@ -88,8 +94,44 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
             return "orphan rule '\(Self.ruleName(spec))' in \(table) \(chain) has no owner in the state"
         case .orphanChain(let table, let chain):
             return "orphan chain \(table) \(chain) has no network in the state"
+        case .resolverNotRunning(let containers):
+            what = "the DNS resolver is not running (\(containers) container(s) on user networks resolve no names)"
+        case .resolverRestarted: what = "the DNS resolver had died without stopping; this command started it again"
+        case .resolverNotAnswering(let reason): what = "the DNS resolver does not answer: \(reason)"
+        case .resolverNotServing(let namespace): what = "the DNS resolver does not serve namespace \(namespace)"
         }
         return "\(owner.map { "\($0)" } ?? "bridgectl"): \(what)"
+    }
+
+    /// The kind's name, for `doctor --format json`.
+    public var kindName: String {
+        switch kind {
+        case .bridgeMissing: return "bridgeMissing"
+        case .bridgeDiffers: return "bridgeDiffers"
+        case .addressMissing: return "addressMissing"
+        case .vethMissing: return "vethMissing"
+        case .vethNotOnBridge: return "vethNotOnBridge"
+        case .vethDiffers: return "vethDiffers"
+        case .namespaceMissing: return "namespaceMissing"
+        case .namespaceUnreadable: return "namespaceUnreadable"
+        case .interfaceMissing: return "interfaceMissing"
+        case .interfaceDiffers: return "interfaceDiffers"
+        case .defaultRouteMissing: return "defaultRouteMissing"
+        case .defaultRouteDiffers: return "defaultRouteDiffers"
+        case .fileMissing: return "fileMissing"
+        case .fileDiffers: return "fileDiffers"
+        case .chainMissing: return "chainMissing"
+        case .ruleMissing: return "ruleMissing"
+        case .sysctlDiffers: return "sysctlDiffers"
+        case .hairpinOff: return "hairpinOff"
+        case .orphanLink: return "orphanLink"
+        case .orphanRule: return "orphanRule"
+        case .orphanChain: return "orphanChain"
+        case .resolverNotRunning: return "resolverNotRunning"
+        case .resolverRestarted: return "resolverRestarted"
+        case .resolverNotAnswering: return "resolverNotAnswering"
+        case .resolverNotServing: return "resolverNotServing"
+        }
     }
 
     /// A rule in words: its bridgectl comment, or the whole spec when it has none.

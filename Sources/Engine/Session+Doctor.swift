@@ -1,0 +1,51 @@
+import BridgeModel
+import Planning
+import ResolverControl
+
+extension Session {
+    /// `bridgectl doctor`: every difference between the records and the host, for one network
+    /// or container (by name or ID) or for everything, orphans included only then. Reads only;
+    /// what it finds is said in words naming the object and its owner.
+    public func doctor(scope reference: String? = nil) throws -> [Drift] {
+        var expected = try expectedHost()
+        let networks = try networks()
+        var users = try containers().filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }
+        if let reference {
+            let owner = try owner(of: reference)
+            expected = expected.owned(by: owner)
+            let networkNames = Dictionary(uniqueKeysWithValues: networks.map { ($0.id, $0.name) })
+            users = users.filter { container in
+                owner == .container(container.name)
+                    || container.endpoints.contains { networkNames[$0.networkID].map(HostOwner.network) == owner }
+            }
+        }
+        let names = expected.namespaces.filter { !$0.isHostAlias }.map(\.name)
+        let observed = try observeHost(Set(HostSnapshot.Part.allCases), containerNamespaces: names)
+        return expected.drifts(from: observed) + resolverDrifts(serving: users.map(\.name))
+    }
+
+    /// `reference` as an owner: a network first (as Docker resolves), then a container.
+    func owner(of reference: String) throws -> HostOwner {
+        if let network = try? network(reference) { return .network(network.name) }
+        return .container(try container(reference).name)
+    }
+
+    /// The resolver must run, answer, and serve every namespace whose container needs it.
+    func resolverDrifts(serving namespaces: [String]) -> [Drift] {
+        var drifts: [Drift] = []
+        if resolverWasRestarted { drifts.append(Drift(owner: nil, kind: .resolverRestarted)) }
+        guard !namespaces.isEmpty else { return drifts }
+        switch resolverState() {
+        case .notRunning:
+            drifts.append(Drift(owner: nil, kind: .resolverNotRunning(containers: namespaces.count)))
+        case .notAnswering(let reason):
+            drifts.append(Drift(owner: nil, kind: .resolverNotAnswering(reason: reason)))
+        case .running(let status):
+            let served = Set(status.namespaces)
+            for name in namespaces.sorted() where !served.contains(name) {
+                drifts.append(Drift(owner: .container(name), kind: .resolverNotServing(namespace: name)))
+            }
+        }
+        return drifts
+    }
+}
