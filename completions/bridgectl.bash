@@ -173,13 +173,13 @@ _bridgectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    network|container|exec|run|port|dns|help)
+    network|container|exec|run|port|dns|doctor|help)
         # Offer subcommand argument completions
         "_bridgectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'network container exec run port dns help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'network container exec run port dns doctor help' -- "${cur}"))
         ;;
     esac
 }
@@ -605,6 +605,24 @@ _bridgectl_dns_log() {
         return
         ;;
     '-n'|'--tail')
+        return
+        ;;
+    esac
+}
+
+_bridgectl_doctor() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --format)
+    __bridgectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--format')
         return
         ;;
     esac

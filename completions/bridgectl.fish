@@ -68,6 +68,8 @@ function __bridgectl_parse_tokens -S
             case 'log'
                 __bridgectl_parse_subcommand 0 'root=' 'n/tail=' 'version' 'h/help'
             end
+        case 'doctor'
+            __bridgectl_parse_subcommand 1 'root=' 'format=' 'version' 'h/help'
         case 'help'
             __bridgectl_parse_subcommand -r 1 'version'
         end
@@ -131,6 +133,7 @@ complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_positional 
 complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_positional "bridgectl" -eq 1' -fa 'run' -d 'Create a container and run a command in it (create + exec).'
 complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_positional "bridgectl" -eq 1' -fa 'port' -d 'List a container\'s published ports, as \'docker port\' does.'
 complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_positional "bridgectl" -eq 1' -fa 'dns' -d 'The embedded DNS resolver (127.0.0.11 in containers on user-defined networks).'
+complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_positional "bridgectl" -eq 1' -fa 'doctor' -d 'Compare the host with bridgectl\'s state and say what drifted (exit 1 when something did).'
 complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_positional "bridgectl" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_options "bridgectl network" version' -l 'version' -d 'Show the version.'
 complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_options "bridgectl network" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -259,4 +262,8 @@ complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_op
 complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_options "bridgectl dns log" n tail' -s 'n' -l 'tail' -d 'How many queries (newest last).' -rfka ''
 complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_options "bridgectl dns log" version' -l 'version' -d 'Show the version.'
 complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_options "bridgectl dns log" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_options "bridgectl doctor" root' -l 'root' -d 'State directory (default: $BRIDGECTL_ROOT or /var/lib/bridgectl).' -rfka ''
+complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_options "bridgectl doctor" format' -l 'format' -d 'Output format: text or json.' -rfka ''
+complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_options "bridgectl doctor" version' -l 'version' -d 'Show the version.'
+complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_options "bridgectl doctor" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'bridgectl' -n '__bridgectl_should_offer_completions_for_flags_or_options "bridgectl help" version' -l 'version' -d 'Show the version.'

@@ -56,13 +56,14 @@ _bridgectl() {
             'run:Create a container and run a command in it (create + exec).'
             'port:List a container'\''s published ports, as '\''docker port'\'' does.'
             'dns:The embedded DNS resolver (127.0.0.11 in containers on user-defined networks).'
+            'doctor:Compare the host with bridgectl'\''s state and say what drifted (exit 1 when something did).'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        network|container|exec|run|port|dns|help)
+        network|container|exec|run|port|dns|doctor|help)
             "_bridgectl_${words[1]}" && ret=0
             ;;
         esac
@@ -434,6 +435,20 @@ _bridgectl_dns_log() {
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
         '(-n --tail)'{-n,--tail}'[How many queries (newest last).]:tail:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_bridgectl_doctor() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--format[Output format\: text or json.]:format:'
+        ':scope:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
