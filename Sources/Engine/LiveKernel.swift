@@ -90,7 +90,7 @@ public final class LiveKernel: StepExecutor {
                 throw PlanningError.bridgePortLimit(network: network?.name ?? master, bridge: master)
             }
         case .disableIPv6(let link):
-            try Sysctl.write("net/ipv6/conf/\(link)/disable_ipv6", "1")
+            try Sysctl.write(SysctlKey.forInterface("net.ipv6.conf", link, "disable_ipv6"), "1")
         case .addAddress(let address, let link, let namespace):
             try socket(for: namespace).addAddress(address, index: try index(of: link, in: namespace), link: link)
         case .setLinkUp(let link, let namespace):
@@ -104,7 +104,7 @@ public final class LiveKernel: StepExecutor {
         case .createNamespace(let name, let disableIPv6):
             try prepareRunDirectory()
             let sysctls = disableIPv6
-                ? [("net/ipv6/conf/all/disable_ipv6", "1"), ("net/ipv6/conf/default/disable_ipv6", "1")] : []
+                ? Step.namespaceIPv6Keys.map { ($0, "1") } : []
             let handle = try NetworkNamespace.create(named: name, sysctls: sysctls) { try NetlinkSocket() }
             namespaces[name] = (handle.fd, handle.value)
         case .aliasHostNamespace(let name):

@@ -112,3 +112,9 @@ public struct Plan: Codable, Equatable, Sendable {
     }
 
 }
+
+extension Step {
+    /// What `createNamespace(disableIPv6: true)` turns off: IPv6 on the namespace's interfaces,
+    /// those there now and those made later.
+    public static let namespaceIPv6Keys = ["all", "default"].map { SysctlKey.forInterface("net.ipv6.conf", $0, "disable_ipv6") }
+}

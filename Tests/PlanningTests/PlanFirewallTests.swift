@@ -267,3 +267,16 @@ import Testing
         #expect(try JSONDecoder().decode(Plan.self, from: JSONEncoder().encode(plan)) == plan)
     }
 }
+
+@Suite struct SysctlRenderingTests {
+    /// `--dry-run` shows the same key bridgectl writes, dots in interface names included.
+    @Test func sysctlCommandsUseTheKeysBridgectlWrites() {
+        #expect(Step.disableIPv6(link: "br-x.1").shellCommands == ["sysctl -w net/ipv6/conf/br-x.1/disable_ipv6=1"])
+        #expect(Step.disableIPv6(link: "veth1").shellCommands == ["sysctl -w net.ipv6.conf.veth1.disable_ipv6=1"])
+        #expect(Step.createNamespace(name: "c1", disableIPv6: true).shellCommands == [
+            "ip netns add c1",
+            "ip netns exec c1 sysctl -w net.ipv6.conf.all.disable_ipv6=1",
+            "ip netns exec c1 sysctl -w net.ipv6.conf.default.disable_ipv6=1",
+        ])
+    }
+}
