@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "DNSServer", dependencies: ["DNS", "BridgeModel", "Planning", "HostSystem", "State", "ResolverControl", "CLinux"]),
         .target(name: "Templates"),
         .target(name: "Netlink", dependencies: ["CNetlink", "BridgeModel"]),
-        .target(name: "HostSystem", dependencies: ["CLinux"]),
+        .target(name: "HostSystem", dependencies: ["CLinux", "BridgeModel"]),
         .target(name: "State", dependencies: ["BridgeModel", "HostSystem"]),
         .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "HostSystem", "State", "ResolverControl"]),
         .target(name: "BridgectlCLI", dependencies: [

@@ -91,10 +91,13 @@ public struct ApplyError: UserFacingError {
 /// completed. Every step tolerates objects already gone, so replaying is always safe.
 public enum Recovery {
     /// `redo` re-plans a removal named by its intent from the current records and applies it.
-    /// Returns how many interrupted plans it finished or undid.
+    /// Returns how many interrupted plans it finished or undid. A removal journal it cannot read
+    /// is kept and, once every other entry is done, reported as an error: deleting it could leave
+    /// half a removal behind with nothing to say so.
     @discardableResult
-    public static func run(store: StateStore, executor: StepExecutor, redo: (String) throws -> Void) throws -> Int {
+    public static func run(store: StateStore, executor: StepExecutor, redo: (RedoIntent) throws -> Void) throws -> Int {
         let entries = try store.journalEntries()
+        var unknown: [String] = []
         for entry in entries {
             switch entry {
             case .plan(let file, let contents):
@@ -108,8 +111,11 @@ public enum Recovery {
             case .redo(let file, let intent):
                 try redo(intent)
                 try store.removeJournal(file: file)
+            case .unknownRedo(let file):
+                unknown.append(file)
             }
         }
+        if let file = unknown.first { throw StateError.unknownRedoJournal(path: "\(store.journalDirectory)/\(file)") }
         return entries.count
     }
 }

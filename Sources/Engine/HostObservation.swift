@@ -45,9 +45,7 @@ extension HostSnapshot {
             }
         }
         if parts.contains(.firewall) {
-            let save = try Subprocess.run(["iptables-save"])
-            guard save.status == 0 else { throw FirewallError(stderr: save.errors) }
-            snapshot.firewall = FirewallObservation(iptablesSave: save.output)
+            snapshot.firewall = try firewallDriver.readRules()
         }
         if parts.contains(.forwardingSysctls) {
             for key in forwardingSysctlKeys {

@@ -90,7 +90,7 @@ public final class LiveKernel: StepExecutor {
                 throw PlanningError.bridgePortLimit(network: network?.name ?? master, bridge: master)
             }
         case .disableIPv6(let link):
-            try Sysctl.write("net/ipv6/conf/\(link)/disable_ipv6", "1")
+            try Sysctl.write(SysctlKey.forInterface("net.ipv6.conf", link, "disable_ipv6"), "1")
         case .addAddress(let address, let link, let namespace):
             try socket(for: namespace).addAddress(address, index: try index(of: link, in: namespace), link: link)
         case .setLinkUp(let link, let namespace):
@@ -104,7 +104,7 @@ public final class LiveKernel: StepExecutor {
         case .createNamespace(let name, let disableIPv6):
             try prepareRunDirectory()
             let sysctls = disableIPv6
-                ? [("net/ipv6/conf/all/disable_ipv6", "1"), ("net/ipv6/conf/default/disable_ipv6", "1")] : []
+                ? Step.namespaceIPv6Keys.map { ($0, "1") } : []
             let handle = try NetworkNamespace.create(named: name, sysctls: sysctls) { try NetlinkSocket() }
             namespaces[name] = (handle.fd, handle.value)
         case .aliasHostNamespace(let name):
@@ -117,7 +117,7 @@ public final class LiveKernel: StepExecutor {
         case .killProcesses(let namespace):
             try NamespaceProcesses.killAll(inNamespaceAt: NetworkNamespace.path(namespace))
         case .applyRules(let batch):
-            try applyRules(batch, tolerant: tolerant)
+            try firewallDriver.apply(batch, tolerant: tolerant)
         case .setSysctl(let key, let value):
             try Sysctl.write(key, value)
         case .setHairpin(let link):
@@ -150,33 +150,9 @@ public final class LiveKernel: StepExecutor {
         }
     }
 
-    /// One iptables-restore for the whole batch: it applies entirely or not at all. When
-    /// tolerating (undo, recovery), a refused batch is retried rule by rule, skipping rules that
-    /// are already gone or already there.
-    private func applyRules(_ batch: RuleBatch, tolerant: Bool) throws {
-        guard !batch.isEmpty else { return }
-        let result = try Subprocess.run(["iptables-restore", "-w", "--noflush"], input: batch.restoreInput)
-        guard result.status != 0 else { return }
-        if tolerant {
-            for op in batch.ops {
-                _ = try? Subprocess.run(["iptables-restore", "-w", "--noflush"], input: RuleBatch([op]).restoreInput)
-            }
-            return
-        }
-        throw FirewallError(stderr: result.errors)
-    }
-
     private func prepareRunDirectory() throws {
         guard !runDirectoryPrepared else { return }
         try NetworkNamespace.prepareRunDirectory()
         runDirectoryPrepared = true
-    }
-}
-
-public struct FirewallError: Error, CustomStringConvertible {
-    public let stderr: String
-    public var description: String {
-        let first = stderr.split(whereSeparator: \.isNewline).first.map(String.init) ?? "failed"
-        return "iptables-restore: \(first)"
     }
 }

@@ -99,8 +99,7 @@ extension Session {
     }
 
     func removalPlan(forUnreadable corrupt: CorruptRecord, killProcesses: Bool) throws -> Plan {
-        let save = try? Subprocess.run(["iptables-save"])
-        let observed = save.flatMap { $0.status == 0 ? FirewallObservation(iptablesSave: $0.output) : nil }
+        let observed = try? firewallDriver.readRules()
         let owned = corrupt.name.flatMap { name in observed.map { FirewallPlanner.rulesOwned(byContainer: name, in: $0) } } ?? []
         let salvaged = ContainerPlanner.salvagedRecord(
             id: corrupt.id, name: corrupt.name, namespaceIsHost: corrupt.name.map(namespaceIsHost) ?? false,

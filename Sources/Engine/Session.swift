@@ -66,26 +66,24 @@ public final class Session {
 
     /// Re-plans an interrupted removal from the records as they are now and applies it; each
     /// removal step tolerates what is already gone.
-    private func finishRemoval(_ intent: String) throws {
-        let parts = intent.split(separator: "-").map(String.init)
-        let ids = parts.dropFirst().compactMap(ObjectID.init)
-        switch (parts.first, ids.count) {
-        case ("container", 1):
-            switch try loadContainer(ids[0]) {
+    private func finishRemoval(_ intent: RedoIntent) throws {
+        switch intent {
+        case .removeContainer(let id):
+            switch try loadContainer(id) {
             case .readable(let record): try applier.apply(try removalPlan(for: record, killProcesses: true))
             case .unreadable(let corrupt): try applier.apply(try removalPlan(forUnreadable: corrupt, killProcesses: true))
             case nil: return
             }
-        case ("network", 1):
+        case .removeNetwork(let id):
             do {
-                guard let record = try store.network(id: ids[0]) else { return }
+                guard let record = try store.network(id: id) else { return }
                 try applier.apply(try NetworkPlanner.remove(record, attachedContainers: [], firewall: try firewallContext(excluding: record)))
             } catch StateError.corrupt(let path, let reason) {
-                try applier.apply(try networkRemovalPlan(forUnreadable: CorruptRecord(id: ids[0], path: path, reason: reason)))
+                try applier.apply(try networkRemovalPlan(forUnreadable: CorruptRecord(id: id, path: path, reason: reason)))
             }
-        case ("disconnect", 2):
+        case .disconnect(let containerID, let networkID):
             do {
-                guard let container = try store.container(id: ids[0]), let network = try store.network(id: ids[1]),
+                guard let container = try store.container(id: containerID), let network = try store.network(id: networkID),
                       container.endpoint(on: network.id) != nil else { return }
                 try applier.apply(try disconnectPlan(container, from: network))
             } catch StateError.corrupt {
@@ -93,8 +91,6 @@ public final class Session {
                 // unreadable one removes what the disconnect would have.
                 return
             }
-        default:
-            return
         }
         cachedNetworks = nil
     }

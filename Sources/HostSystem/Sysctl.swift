@@ -1,14 +1,10 @@
 import Glibc
+import BridgeModel
 
 /// Kernel parameters under /proc/sys. Writes apply to the calling thread's network namespace.
 public enum Sysctl {
-    public static func path(for key: String) -> String {
-        // Dotted keys map dots to slashes; slash keys (for names containing dots) are taken as is.
-        "/proc/sys/" + (key.contains("/") ? key : String(key.map { $0 == "." ? "/" : $0 }))
-    }
-
     public static func write(_ key: String, _ value: String) throws {
-        let file = path(for: key)
+        let file = SysctlKey.procPath(key)
         let fd = open(file, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SystemError("sysctl \(key)") }
         defer { close(fd) }
@@ -19,7 +15,7 @@ public enum Sysctl {
     }
 
     public static func read(_ key: String) throws -> String? {
-        try Files.read(path(for: key))?.split(separator: "\n").first.map(String.init)
+        try Files.read(SysctlKey.procPath(key))?.split(separator: "\n").first.map(String.init)
     }
 }
 

@@ -181,7 +181,7 @@ public enum ContainerPlanner {
         steps += releases
         steps.append(.putContainer(updated, previous: container))
         return (updated, Plan(summary: "disconnect \(container.name) from \(network.name)", steps: steps,
-                              onInterruption: .rollForward, redoIntent: "disconnect-\(container.id.hex)-\(network.id.hex)"))
+                              onInterruption: .rollForward, redoIntent: .disconnect(container: container.id, network: network.id)))
     }
 
     /// Removing the namespace is enough for the kernel to destroy the container's veths (their
@@ -206,7 +206,7 @@ public enum ContainerPlanner {
         steps += container.ports.map { .releasePort($0, container: container.id) }
         steps.append(.removeContainer(container))
         return Plan(summary: "remove container \(name)", steps: steps, onInterruption: .rollForward,
-                    redoIntent: "container-\(container.id.hex)")
+                    redoIntent: .removeContainer(container.id))
     }
 
     /// What can still be found of a container whose record cannot be read: its ID, its name
@@ -238,7 +238,7 @@ public enum ContainerPlanner {
             steps += salvaged.ports.map { .releasePort($0, container: salvaged.id) }
             steps.append(.removeContainer(salvaged))
             plan = Plan(summary: "remove container \(salvaged.id.short)", steps: steps, onInterruption: .rollForward,
-                        redoIntent: "container-\(salvaged.id.hex)")
+                        redoIntent: .removeContainer(salvaged.id))
         }
         if !ownedRules.isEmpty { plan.steps.insert(.applyRules(RuleBatch(ownedRules)), at: 0) }
         return plan

@@ -201,7 +201,7 @@ public enum NetworkPlanner {
         if let bridgeName { steps.append(.deleteLink(name: bridgeName, namespace: nil)) }
         steps.append(.removeNetwork(salvaged))
         return Plan(summary: "remove network \(id.short)", steps: steps, onInterruption: .rollForward,
-                    redoIntent: "network-\(id.hex)")
+                    redoIntent: .removeNetwork(id))
     }
 
     public static func remove(_ record: NetworkRecord, attachedContainers: [String], firewall: FirewallContext) throws -> Plan {
@@ -211,6 +211,6 @@ public enum NetworkPlanner {
         }
         return Plan(summary: "remove network \(record.name)",
                     steps: deactivationSteps(for: record, firewall: firewall) + [.removeNetwork(record)],
-                    onInterruption: .rollForward, redoIntent: "network-\(record.id.hex)")
+                    onInterruption: .rollForward, redoIntent: .removeNetwork(record.id))
     }
 }

@@ -11,7 +11,7 @@ extension Step {
             return ["ip link add \(host) mtu \(mtu) master \(master) type veth peer name \(peer) mtu \(mtu) address \(mac) netns \(namespace)"]
                 + Self.aliasCommand(host, alias)
         case .disableIPv6(let link):
-            return ["sysctl -w \(Self.sysctlKey("net.ipv6.conf", link, "disable_ipv6"))=1"]
+            return ["sysctl -w \(SysctlKey.forInterface("net.ipv6.conf", link, "disable_ipv6"))=1"]
         case .addAddress(let address, let link, let namespace):
             return ["ip\(Self.nsFlag(namespace)) addr add \(address) brd + dev \(link)"]
         case .setLinkUp(let link, let namespace):
@@ -23,8 +23,7 @@ extension Step {
         case .createNamespace(let name, let disableIPv6):
             var lines = ["ip netns add \(name)"]
             if disableIPv6 {
-                lines.append("ip netns exec \(name) sysctl -w net.ipv6.conf.all.disable_ipv6=1")
-                lines.append("ip netns exec \(name) sysctl -w net.ipv6.conf.default.disable_ipv6=1")
+                for key in Step.namespaceIPv6Keys { lines.append("ip netns exec \(name) sysctl -w \(key)=1") }
             }
             return lines
         case .aliasHostNamespace(let name):
@@ -63,14 +62,6 @@ extension Step {
         namespace.map { " -n \($0)" } ?? ""
     }
 
-    /// sysctl's dotted form cannot name an interface with a dot in it; the slash form can.
-    public static func sysctlKey(_ prefix: String, _ interface: String, _ leaf: String) -> String {
-        if interface.contains(".") {
-            return prefix.replacingDots() + "/" + interface + "/" + leaf
-        }
-        return "\(prefix).\(interface).\(leaf)"
-    }
-
     /// Keeps a file's text on one line: newlines become printf escapes, and percent signs and backslashes are escaped.
     static func printfFormat(_ text: String) -> String {
         var out = ""
@@ -96,8 +87,4 @@ extension Step {
 extension Plan {
     /// The whole plan as a runnable script body, one command per line, in order.
     public var shellCommands: [String] { steps.flatMap(\.shellCommands) }
-}
-
-extension String {
-    fileprivate func replacingDots() -> String { String(map { $0 == "." ? "/" : $0 }) }
 }

@@ -104,12 +104,17 @@ public struct Plan: Codable, Equatable, Sendable {
     public var summary: String
     public var steps: [Step]
     public var onInterruption: Interruption
-    /// For removals: what to re-plan from the records if the process dies midway
-    /// ("container-<id>", "network-<id>", "disconnect-<container id>-<network id>").
-    public var redoIntent: String?
+    /// For removals: what to re-plan from the records if the process dies midway.
+    public var redoIntent: RedoIntent?
 
-    public init(summary: String, steps: [Step] = [], onInterruption: Interruption, redoIntent: String? = nil) {
+    public init(summary: String, steps: [Step] = [], onInterruption: Interruption, redoIntent: RedoIntent? = nil) {
         self.summary = summary; self.steps = steps; self.onInterruption = onInterruption; self.redoIntent = redoIntent
     }
 
+}
+
+extension Step {
+    /// What `createNamespace(disableIPv6: true)` turns off: IPv6 on the namespace's interfaces,
+    /// those there now and those made later.
+    public static let namespaceIPv6Keys = ["all", "default"].map { SysctlKey.forInterface("net.ipv6.conf", $0, "disable_ipv6") }
 }

@@ -310,8 +310,11 @@ public final class StateStore {
     public enum JournalEntry: Equatable {
         /// A plan to undo: its JSON.
         case plan(file: String, contents: String)
-        /// A removal to finish: a name like "container-<id>", re-planned from the records.
-        case redo(file: String, intent: String)
+        /// A removal to finish, re-planned from the records.
+        case redo(file: String, intent: RedoIntent)
+        /// A removal journal whose name is no intent this version knows (another version's, a
+        /// hand-made file): kept, never guessed at or deleted.
+        case unknownRedo(file: String)
     }
 
     /// Records a plan before its first step; returns the journal file to remove when done.
@@ -322,11 +325,13 @@ public final class StateStore {
     }
 
     /// Records a removal by name only: an empty file, so removals pay no encoding at all.
-    public func writeRedoJournal(_ intent: String) throws -> String {
-        let file = "redo-\(intent)"
+    public func writeRedoJournal(_ intent: RedoIntent) throws -> String {
+        let file = Self.redoPrefix + intent.journalName
         try Files.writeAtomically("\(journalDirectory)/\(file)", contents: [UInt8](), mode: Self.recordMode)
         return file
     }
+
+    static let redoPrefix = "redo-"
 
     public func removeJournal(file: String) throws {
         try Files.remove("\(journalDirectory)/\(file)")
@@ -336,7 +341,12 @@ public final class StateStore {
         // A temporary file is a journal write that never completed: its change never started.
         try Files.list(journalDirectory).sorted().compactMap { file in
             if Files.temporaryFileBase(file) != nil { return nil }
-            if file.hasPrefix("redo-") { return .redo(file: file, intent: String(file.dropFirst(5))) }
+            if file.hasPrefix(Self.redoPrefix) {
+                guard let intent = RedoIntent(journalName: String(file.dropFirst(Self.redoPrefix.count))) else {
+                    return .unknownRedo(file: file)
+                }
+                return .redo(file: file, intent: intent)
+            }
             guard file.hasSuffix(".json"), let text = try Files.read("\(journalDirectory)/\(file)") else { return nil }
             return .plan(file: file, contents: text)
         }
@@ -397,10 +407,14 @@ public struct CorruptRecord: Equatable, Sendable {
 
 public enum StateError: UserFacingError {
     case corrupt(path: String, reason: String)
+    case unknownRedoJournal(path: String)
 
     public var message: String {
         switch self {
         case .corrupt(let path, let reason): return "state file \(path) is unreadable: \(reason)"
+        case .unknownRedoJournal(let path):
+            return "journal file \(path) names an interrupted removal this bridgectl does not know; it was kept: "
+                + "finish it with the bridgectl that wrote it, or delete the file once the objects it names are gone"
         }
     }
 

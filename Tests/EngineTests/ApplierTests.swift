@@ -140,11 +140,11 @@ func containerCreatePlan() throws -> Plan {
         for step in create.steps { try kernel.perform(step, tolerant: false) }
         guard case .putContainer(let record, _) = create.steps.last else { Issue.record("no record"); return }
         let remove = ContainerPlanner.remove(record, killProcesses: true)
-        #expect(remove.redoIntent == "container-\(record.id.hex)")
+        #expect(remove.redoIntent == .removeContainer(record.id))
         try kernel.perform(remove.steps[0], tolerant: true)
         try kernel.perform(remove.steps[1], tolerant: true)
         _ = try store.writeRedoJournal(remove.redoIntent!)
-        var redone: [String] = []
+        var redone: [RedoIntent] = []
         try Recovery.run(store: store, executor: kernel) { intent in
             redone.append(intent)
             try Applier(store: store, executor: kernel, failAtStep: nil).apply(ContainerPlanner.remove(record, killProcesses: true))
@@ -159,5 +159,28 @@ func containerCreatePlan() throws -> Plan {
         _ = try store.writePlanJournal("op-torn", contents: Array("{\"summ".utf8))
         try Recovery.run(store: store, executor: FakeKernel()) { _ in }
         #expect(try store.journalEntries().isEmpty)
+    }
+}
+
+@Suite struct UnknownRedoJournalTests {
+    /// Deleting a removal journal bridgectl cannot read could leave half a removal with nothing
+    /// to say so: it stays, the command fails naming it, and every other entry is still handled.
+    @Test func anUnknownRemovalIntentIsAnErrorAndItsJournalIsKept() throws {
+        let (store, lock) = try temporaryStore()
+        defer { withExtendedLifetime(lock) {} }
+        let path = "\(store.journalDirectory)/redo-restart-abc"
+        try Files.writeAtomically(path, contents: [UInt8](), mode: 0o600)
+        let known = RedoIntent.removeNetwork(ObjectID.random())
+        _ = try store.writeRedoJournal(known)
+        #expect(try store.journalEntries().contains(.unknownRedo(file: "redo-restart-abc")))
+        var redone: [RedoIntent] = []
+        #expect {
+            try Recovery.run(store: store, executor: FakeKernel()) { redone.append($0) }
+        } throws: { error in
+            "\(error)".contains(path)
+        }
+        #expect(redone == [known])
+        #expect(Files.exists(path))
+        #expect(try store.journalEntries() == [.unknownRedo(file: "redo-restart-abc")])
     }
 }

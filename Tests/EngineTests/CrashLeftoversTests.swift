@@ -99,7 +99,7 @@ final class BookkeepingKernel: StepExecutor {
             addresses: try store.addressClaims(heldBy: corrupt.id), ports: try store.portClaims(heldBy: corrupt.id))
         let plan = ContainerPlanner.removeUnreadable(salvaged, ownedRules: [rule], killProcesses: true)
         #expect(plan.onInterruption == .rollForward)
-        #expect(plan.redoIntent == "container-\(record.id.hex)")
+        #expect(plan.redoIntent == .removeContainer(record.id))
         let kernel = BookkeepingKernel(store: store)
         try Applier(store: store, executor: kernel, failAtStep: nil).apply(plan)
 
@@ -188,7 +188,7 @@ final class BookkeepingKernel: StepExecutor {
         #expect(plan.steps[1] == .deleteLink(name: "br-a", namespace: nil))
         guard case .removeNetwork(let salvaged) = plan.steps[2] else { Issue.record("no record removal"); return }
         #expect(salvaged.id == id)
-        #expect(plan.redoIntent == "network-\(id.hex)")
+        #expect(plan.redoIntent == .removeNetwork(id))
         let last = FirewallContext(observed: observed, ipForward: "1", bridgeNetfilter: "1", otherActiveNetworks: false)
         let lastPlan = NetworkPlanner.removeUnreadable(id: id, bridgeName: nil, ownedRules: [], firewall: last)
         guard case .applyRules(let batch) = lastPlan.steps.first else { Issue.record("no teardown"); return }

@@ -378,7 +378,7 @@ private let embeddedResolvConf = "search example.com\nnameserver 127.0.0.11\nopt
         ])
         #expect(plan.onInterruption == .rollForward)
         #expect(plan.summary == "disconnect c1 from front")
-        #expect(plan.redoIntent == "disconnect-\(Fixture.containerID.hex)-\(Fixture.front.id.hex)")
+        #expect(plan.redoIntent == .disconnect(container: Fixture.containerID, network: Fixture.front.id))
     }
 
     @Test func disconnectingANonRouteNetworkLeavesTheRoute() throws {
@@ -428,7 +428,7 @@ private let embeddedResolvConf = "search example.com\nnameserver 127.0.0.11\nopt
             .removeContainer(container),
         ])
         #expect(plan.onInterruption == .rollForward)
-        #expect(plan.redoIntent == "container-1234567abc" + String(repeating: "0", count: 54))
+        #expect(plan.redoIntent?.journalName == "container-1234567abc" + String(repeating: "0", count: 54))
     }
 
     @Test func removeHostModeContainer() {

@@ -251,7 +251,7 @@ import Testing
         ])
         #expect(plan.onInterruption == .rollForward)
         #expect(plan.summary == "remove network front")
-        #expect(plan.redoIntent == "network-f00d00000001" + String(repeating: "0", count: 52))
+        #expect(plan.redoIntent?.journalName == "network-f00d00000001" + String(repeating: "0", count: 52))
     }
 
     @Test func removeRefusesWithAttachedContainers() {

@@ -99,7 +99,7 @@ import Testing
         let observed = FirewallObservation(iptablesSave: Captures.emptyUserChain)
         let plan = try NetworkPlanner.remove(Fixture.front, attachedContainers: [], firewall: context(observed: observed, others: true))
         #expect(plan.steps[0] == .applyRules(RuleBatch(FirewallPlanner.networkRules(Fixture.front).reversed().compactMap(\.inverse))))
-        #expect(plan.redoIntent == "network-\(Fixture.front.id.hex)")
+        #expect(plan.redoIntent == .removeNetwork(Fixture.front.id))
     }
 
     @Test func dryRunOfARemove() throws {
@@ -206,7 +206,7 @@ import Testing
             .removeContainer(record),
         ])
         #expect(RuleBatch(Self.frontRules).inverse.ops == Self.frontRules.reversed().map { $0.inverse! })
-        #expect(plan.redoIntent == "container-\(Fixture.containerID.hex)")
+        #expect(plan.redoIntent == .removeContainer(Fixture.containerID))
         #expect(plan.onInterruption == .rollForward)
     }
 
@@ -234,7 +234,7 @@ import Testing
             .releasePort(Self.ports[1], container: Fixture.containerID),
             .putContainer(updated, previous: record),
         ])
-        #expect(plan.redoIntent == "disconnect-\(Fixture.containerID.hex)-\(Fixture.front.id.hex)")
+        #expect(plan.redoIntent == .disconnect(container: Fixture.containerID, network: Fixture.front.id))
     }
 
     @Test func disconnectFromAnotherNetworkKeepsThePorts() throws {
@@ -265,5 +265,18 @@ import Testing
         let (record, plan) = try Self.publishing(on: [Fixture.front])
         #expect(try JSONDecoder().decode(ContainerRecord.self, from: JSONEncoder().encode(record)) == record)
         #expect(try JSONDecoder().decode(Plan.self, from: JSONEncoder().encode(plan)) == plan)
+    }
+}
+
+@Suite struct SysctlRenderingTests {
+    /// `--dry-run` shows the same key bridgectl writes, dots in interface names included.
+    @Test func sysctlCommandsUseTheKeysBridgectlWrites() {
+        #expect(Step.disableIPv6(link: "br-x.1").shellCommands == ["sysctl -w net/ipv6/conf/br-x.1/disable_ipv6=1"])
+        #expect(Step.disableIPv6(link: "veth1").shellCommands == ["sysctl -w net.ipv6.conf.veth1.disable_ipv6=1"])
+        #expect(Step.createNamespace(name: "c1", disableIPv6: true).shellCommands == [
+            "ip netns add c1",
+            "ip netns exec c1 sysctl -w net.ipv6.conf.all.disable_ipv6=1",
+            "ip netns exec c1 sysctl -w net.ipv6.conf.default.disable_ipv6=1",
+        ])
     }
 }

@@ -124,8 +124,9 @@ func sampleContainer(_ name: String = "c1") -> ContainerRecord {
         let lock = try store.lock(exclusive: true)
         defer { withExtendedLifetime(lock) {} }
         let plan = try store.writePlanJournal("op-1", contents: Array("{}".utf8))
-        let redo = try store.writeRedoJournal("container-abc")
-        #expect(try store.journalEntries() == [.plan(file: "op-1.json", contents: "{}"), .redo(file: "redo-container-abc", intent: "container-abc")])
+        let id = ObjectID("abc" + String(repeating: "0", count: 61))!
+        let redo = try store.writeRedoJournal(.removeContainer(id))
+        #expect(try store.journalEntries() == [.plan(file: "op-1.json", contents: "{}"), .redo(file: "redo-container-\(id.hex)", intent: .removeContainer(id))])
         try store.removeJournal(file: plan)
         try store.removeJournal(file: redo)
         #expect(try store.journalEntries().isEmpty)

@@ -309,6 +309,19 @@ expect_eq "keeper still has its address" "172.18.0.2/16" "$(addr4 eth0 keeper 2>
 ip netns del other
 rm -r /etc/netns/other
 
+section "a removal journal this bridgectl cannot read is kept and reported, never deleted"
+# What another bridgectl version (or a hand) could leave: finishing it by guesswork could remove
+# the wrong thing, deleting it could leave half a removal behind with nothing to say so.
+unknown_journal=$BRIDGECTL_ROOT/journal/redo-restart-0123abcd
+: >"$unknown_journal"
+expect_error "container ls: one Error: line naming the journal file" "$unknown_journal" bridgectl container ls
+expect_error "network create: refused the same way" "$unknown_journal" bridgectl network create blocked
+if [[ -e $unknown_journal ]]; then pass "the journal file is kept"; else fail "the journal file is kept"; fi
+rm "$unknown_journal"
+expect_ok "container ls once the file is dealt with" bridgectl container ls
+expect_contains "keeper is still there" "$OUT" keeper
+expect_not_contains "the refused network was never made" "$(bridgectl network ls)" blocked
+
 section "a corrupt container record is reported by name and can be removed"
 expect_ok "container create torn -p 18080:80" bridgectl container create torn --network sweep -p 18080:80
 torn_id=$(json_get "$(bridgectl container inspect torn)" '[0]["Id"]' || true)

@@ -202,7 +202,7 @@ public enum FirewallPlanner {
     public static func sysctls(for network: NetworkRecord) -> [(key: String, value: String)] {
         var values: [(key: String, value: String)] = []
         if !network.isInternal { values.append(("net.ipv4.ip_forward", "1")) }
-        values.append((Step.sysctlKey("net.ipv4.conf", network.bridgeName, "route_localnet"), "1"))
+        values.append((SysctlKey.forInterface("net.ipv4.conf", network.bridgeName, "route_localnet"), "1"))
         return values
     }
 }

@@ -162,7 +162,7 @@ public struct ExpectedHost: Equatable, Sendable {
             positions.interfaces["\(namespace)/\(peer)"] = interfaces.count
             interfaces.append(ContainerInterface(namespace: namespace, name: peer, owner: owner, mac: peerMAC, mtu: mtu))
         case .disableIPv6(let link):
-            setSysctl(Step.sysctlKey("net.ipv6.conf", link, "disable_ipv6"), "1", owner: owner)
+            setSysctl(SysctlKey.forInterface("net.ipv6.conf", link, "disable_ipv6"), "1", owner: owner)
         case .addAddress(let address, let link, let namespace):
             if let namespace {
                 updateInterface(link, in: namespace, owner: owner) { $0.addresses.append(address) }

@@ -93,7 +93,7 @@ public struct HostSnapshot: Equatable, Sendable {
     public var containerNamespaces: [String: NetworkView]
     public var unreadableNamespaces: [String: String]
     public var firewall: FirewallObservation
-    /// Sysctl values by key, in the form the planners write them (Step.sysctlKey); a key that
+    /// Sysctl values by key, in the form the planners write them (SysctlKey.forInterface); a key that
     /// could not be read is absent.
     public var sysctls: [String: String]
     /// Bridge ports' hairpin mode, by port name.
@@ -125,8 +125,8 @@ public struct HostSnapshot: Equatable, Sendable {
     /// The sysctl keys `linkSysctls` reads for a link: bridges' route_localnet and every
     /// bridgectl-relevant link's disable_ipv6 (hairpin is read apart: it is not a sysctl).
     public static func linkSysctlKeys(for link: Link) -> [String] {
-        var keys = [Step.sysctlKey("net.ipv6.conf", link.name, "disable_ipv6")]
-        if link.kind == "bridge" { keys.append(Step.sysctlKey("net.ipv4.conf", link.name, "route_localnet")) }
+        var keys = [SysctlKey.forInterface("net.ipv6.conf", link.name, "disable_ipv6")]
+        if link.kind == "bridge" { keys.append(SysctlKey.forInterface("net.ipv4.conf", link.name, "route_localnet")) }
         return keys
     }
 
