@@ -14,6 +14,7 @@ extension ResolverServer {
         hostUpstreams = Self.readHostUpstreams()
         let wanted = Set(containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }.map(\.id))
         for container in slotByContainer.keys where !wanted.contains(container) { closeListeners(container) }
+        for (container, slot) in slotByContainer where !(listeners[slot]?.isCurrent ?? false) { closeListeners(container) }
         for container in containers where wanted.contains(container.id) && slotByContainer[container.id] == nil {
             do { try openListeners(for: container) } catch {
                 writeStandardError("dns: cannot serve \(container.name): \(error)\n")
@@ -36,7 +37,8 @@ extension ResolverServer {
         }
         table.upsert(container: container)
         if ContainerPlanner.usesEmbeddedDNS(container, networks: Array(networks.values)) {
-            if let slot = slotByContainer[id], listeners[slot]?.upstreams != container.dns.map(\.value) {
+            if let slot = slotByContainer[id], let listener = listeners[slot],
+               listener.upstreams != container.dns.map(\.value) || !listener.isCurrent {
                 closeListeners(id)
             }
             if slotByContainer[id] == nil {
@@ -68,11 +70,12 @@ extension ResolverServer {
                 throw error
             }
         }
+        let namespace = NetworkNamespace.identity(ofDescriptor: nsFD)
         close(nsFD)
         let slot = nextSlot
         nextSlot += 1
         listeners[slot] = Listener(container: container.id, name: container.name, udp: fds.0, tcp: fds.1,
-                                   upstreams: container.dns.map(\.value))
+                                   upstreams: container.dns.map(\.value), namespace: namespace)
         slotByContainer[container.id] = slot
         loop.add(fds.0, token: Self.token(.udp, UInt64(slot)))
         loop.add(fds.1, token: Self.token(.tcpListen, UInt64(slot)))
@@ -144,7 +147,7 @@ extension ResolverServer {
         }.sorted { $0.container < $1.container }
         return ResolverStatus(
             pid: getpid(), supervisor: history?.supervisor, restarts: history?.restarts ?? 0, lastExit: history?.lastExit,
-            namespaces: listeners.values.map(\.name).sorted(), upstreams: hostUpstreams.map(Sockets.dotted),
+            namespaces: listeners.values.filter(\.isCurrent).map(\.name).sorted(), upstreams: hostUpstreams.map(Sockets.dotted),
             counters: counters, inFlight: pending.count, tcpConnections: connections.count, bufferedBytes: bufferedBytes,
             limits: .init(connectionsPerContainer: Limits.connectionsPerContainer, connectionsTotal: Limits.connectionsTotal,
                           forwardsPerContainer: Limits.forwardsPerContainer, forwardsTotal: Limits.forwardsTotal,

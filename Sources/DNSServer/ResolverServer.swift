@@ -49,6 +49,11 @@ public final class ResolverServer {
         let udp: Int32
         let tcp: Int32
         let upstreams: [UInt32]
+        /// The namespace the sockets live in: a name made again after `ip netns del` (restore,
+        /// doctor --fix) is a new namespace, and sockets in the old one serve nobody.
+        let namespace: NetworkNamespace.Identity?
+
+        var isCurrent: Bool { namespace != nil && NetworkNamespace.identity(named: name) == namespace }
     }
 
     final class Connection {

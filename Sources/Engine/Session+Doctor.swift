@@ -21,7 +21,9 @@ extension Session {
         }
         let names = expected.namespaces.filter { !$0.isHostAlias }.map(\.name)
         let observed = try observeHost(Set(HostSnapshot.Part.allCases), containerNamespaces: names)
-        return expected.drifts(from: observed) + resolverDrifts(serving: users.map(\.name))
+        var drifts = expected.drifts(from: observed) + resolverDrifts(serving: users.map(\.name))
+        if finishedInterruptedPlans > 0 { drifts.insert(Drift(owner: nil, kind: .interruptedPlansFinished(count: finishedInterruptedPlans)), at: 0) }
+        return drifts
     }
 
     /// `reference` as an owner: a network first (as Docker resolves), then a container.

@@ -18,6 +18,8 @@ public final class Session {
     public internal(set) var warnings: [String] = []
     /// This command found the resolver dead (killed whole) and started it again: doctor says so.
     private(set) var resolverWasRestarted = false
+    /// Plans a killed bridgectl left in the journal that this command finished: doctor says so.
+    private(set) var finishedInterruptedPlans = 0
 
     /// Mutating sessions hold the store's lock exclusively (serialising concurrent commands) and
     /// first finish whatever a killed bridgectl left half-done. Read-only ones share it.
@@ -50,6 +52,7 @@ public final class Session {
         try ensureBuiltinNetworks(mutating: exclusive)
         if interrupted {
             let recovered = try Recovery.run(store: store, executor: kernel) { intent in try self.finishRemoval(intent) }
+            finishedInterruptedPlans = recovered
             // After recovery: an undone creation's namespace is gone, so its /etc/netns folder
             // can be told from one of a namespace someone else made.
             try CrashLeftovers.removeEtcFiles { name in try self.store.containerID(named: name) != nil }

@@ -87,6 +87,26 @@ public enum NetworkNamespace {
         }
     }
 
+    /// Which namespace a name or an open namespace fd is (nsfs device and inode): a name deleted
+    /// with `ip netns del` and made again is another namespace, though the name is the same.
+    public struct Identity: Equatable, Sendable {
+        let device: UInt64
+        let inode: UInt64
+    }
+
+    public static func identity(ofDescriptor fd: Int32) -> Identity? {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// nil when no namespace is mounted at the name (a plain file left by a reboot is not one).
+    public static func identity(named name: String) -> Identity? {
+        var info = stat()
+        guard stat(path(name), &info) == 0, info.st_ino != 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     /// Unmounting and unlinking drops the last reference; the kernel then destroys the namespace
     /// and its devices in the background, batched. Missing names are fine.
     public static func delete(named name: String) throws {

@@ -36,6 +36,8 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
         case resolverRestarted
         case resolverNotAnswering(reason: String)
         case resolverNotServing(namespace: String)
+        /// A killed bridgectl left `count` plans half-applied; this command undid or finished them.
+        case interruptedPlansFinished(count: Int)
     }
 
     /// Whose object it is; nil for an orphan (nothing in the state owns it).
@@ -99,6 +101,8 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
         case .resolverRestarted: what = "the DNS resolver had died without stopping; this command started it again"
         case .resolverNotAnswering(let reason): what = "the DNS resolver does not answer: \(reason)"
         case .resolverNotServing(let namespace): what = "the DNS resolver does not serve namespace \(namespace)"
+        case .interruptedPlansFinished(let count):
+            what = "\(count) change(s) left half-done by a killed bridgectl (journal) were undone or finished by this command"
         }
         return "\(owner.map { "\($0)" } ?? "bridgectl"): \(what)"
     }
@@ -131,6 +135,7 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
         case .resolverRestarted: return "resolverRestarted"
         case .resolverNotAnswering: return "resolverNotAnswering"
         case .resolverNotServing: return "resolverNotServing"
+        case .interruptedPlansFinished: return "interruptedPlansFinished"
         }
     }
 
@@ -324,5 +329,29 @@ extension ExpectedHost {
         let space = rest.firstIndex(of: " ") ?? rest.endIndex
         let spec = space < rest.endIndex ? String(rest[rest.index(after: space)...]) : ""
         return (String(key[..<slash]), String(rest[..<space]), spec)
+    }
+}
+
+extension Drift.Kind {
+    public var isFirewall: Bool {
+        switch self {
+        case .chainMissing, .ruleMissing, .orphanRule, .orphanChain: return true
+        default: return false
+        }
+    }
+
+    /// Something this very command already put right (it only reports it).
+    public var isPastEvent: Bool {
+        switch self {
+        case .resolverRestarted, .interruptedPlansFinished: return true
+        default: return false
+        }
+    }
+
+    public var isResolver: Bool {
+        switch self {
+        case .resolverNotRunning, .resolverNotAnswering, .resolverNotServing, .resolverRestarted: return true
+        default: return false
+        }
     }
 }

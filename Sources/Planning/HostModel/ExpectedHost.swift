@@ -117,18 +117,13 @@ public struct ExpectedHost: Equatable, Sendable {
 
     public init() {}
 
-    /// The expected host for these records. The default bridge counts only while a container is
-    /// on it (its device is made on first use and removed with the last container); user
-    /// networks always do. `hostResolver` is today's /etc/resolv.conf, which copied resolv.conf
+    /// The expected host for these records (networks as `activeNetworks` counts them).
+    /// `hostResolver` is today's /etc/resolv.conf, which copied resolv.conf
     /// files are rendered from.
     public static func render(networks: [NetworkRecord], containers: [ContainerRecord],
                               hostResolver: EtcFiles.ResolverConfig) -> ExpectedHost {
         var expected = ExpectedHost()
-        var usedNetworks = Set<ObjectID>()
-        for container in containers { for endpoint in container.endpoints { usedNetworks.insert(endpoint.networkID) } }
-        let active = networks.filter { network in
-            network.isBridged && network.subnet != nil && (network.kind == .user || usedNetworks.contains(network.id))
-        }
+        let active = activeNetworks(networks, containers: containers)
         // The shared chains and jumps exist while any network is active; on an empty ruleset the
         // planner adds all of them, each network's activation repeats them, so they are taken once.
         let shared = FirewallPlanner.baseSetup(observed: FirewallObservation())

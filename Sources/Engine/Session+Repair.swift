@@ -1,0 +1,53 @@
+import BridgeModel
+import Planning
+import ResolverControl
+
+/// `doctor --fix` and `restore`: the host read back, the missing pieces planned by the
+/// planners that create them (HostRepair), applied through the ordinary applier (journaled,
+/// undone whole on failure), the resolver told to serve namespaces made again, and the host
+/// read once more to say what, if anything, is still off.
+extension Session {
+    public struct RepairReport: Sendable {
+        /// What differed before the repair.
+        public var found: [Drift]
+        /// The repair, applied unless this was a dry run (then only shown).
+        public var plan: Plan
+        /// What the repair would not touch, in words.
+        public var leftAlone: [String]
+        /// What still differs afterwards (empty on a dry run, which changes nothing).
+        public var remaining: [Drift]
+    }
+
+    /// `removingOrphans`: also remove marked objects no record accounts for (`doctor --fix`);
+    /// `restore` only builds. `scope`: one network or container (orphans are then left to the
+    /// whole-host run); the firewall is mended whole either way, since its chains are shared.
+    public func repair(scope reference: String? = nil, removingOrphans: Bool, dryRun: Bool) throws -> RepairReport {
+        let networks = try networks()
+        let containers = try containers()
+        let expected = try expectedHost()
+        let names = expected.namespaces.filter { !$0.isHostAlias }.map(\.name)
+        let observed = try observeHost(Set(HostSnapshot.Part.allCases), containerNamespaces: names)
+        let dnsUsers = containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }.map(\.name)
+        var found = expected.drifts(from: observed) + resolverDrifts(serving: dnsUsers)
+        let scope = try reference.map(owner(of:))
+        if let scope { found = found.filter { $0.owner == scope || ($0.owner == .bridgectl && $0.kind.isFirewall) } }
+        let orphans = removingOrphans && reference == nil ? found.filter(\.isOrphan) : []
+        let repair = HostRepair.plan(networks: networks, containers: containers, hostResolver: hostResolver(),
+                                     expected: expected, observed: observed, orphans: orphans, scope: scope)
+        let plan = Plan(summary: removingOrphans ? "repair the host" : "restore the host", steps: repair.steps,
+                        onInterruption: .rollBack)
+        var report = RepairReport(found: found, plan: plan, leftAlone: repair.leftAlone, remaining: [])
+        guard !dryRun else { return report }
+        try run(plan, dryRun: false)
+        let resolverNeeded = !found.filter(\.kind.isResolver).isEmpty || !repair.isEmpty
+        if resolverNeeded && !dnsUsers.isEmpty {
+            // Namespaces made again are new ones: the resolver drops its sockets in the old ones
+            // and opens new ones on reload (starting if it is not running).
+            if case .failed(let reason)? = try ResolverProcess.request(.reload, root: store.root, startIfNeeded: true) {
+                warnings.append("DNS resolver: \(reason)")
+            }
+        }
+        report.remaining = try doctor(scope: reference).filter { !$0.kind.isPastEvent }
+        return report
+    }
+}
