@@ -173,13 +173,13 @@ _bridgectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    network|container|exec|run|port|dns|doctor|help)
+    network|container|exec|run|port|dns|doctor|restore|help)
         # Offer subcommand argument completions
         "_bridgectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'network container exec run port dns doctor help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'network container exec run port dns doctor restore help' -- "${cur}"))
         ;;
     esac
 }
@@ -612,7 +612,7 @@ _bridgectl_dns_log() {
 
 _bridgectl_doctor() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--dry-run --fix --version -h --help)
     repeating_options=()
     non_repeating_options=(--root --format)
     __bridgectl_offer_flags_options 1
@@ -623,6 +623,21 @@ _bridgectl_doctor() {
         return
         ;;
     '--format')
+        return
+        ;;
+    esac
+}
+
+_bridgectl_restore() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root)
+    __bridgectl_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
         return
         ;;
     esac

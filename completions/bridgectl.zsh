@@ -57,13 +57,14 @@ _bridgectl() {
             'port:List a container'\''s published ports, as '\''docker port'\'' does.'
             'dns:The embedded DNS resolver (127.0.0.11 in containers on user-defined networks).'
             'doctor:Compare the host with bridgectl'\''s state and say what drifted (exit 1 when something did).'
+            'restore:Rebuild on this host everything bridgectl'\''s state holds (after a reboot or a firewall flush).'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        network|container|exec|run|port|dns|doctor|help)
+        network|container|exec|run|port|dns|doctor|restore|help)
             "_bridgectl_${words[1]}" && ret=0
             ;;
         esac
@@ -447,8 +448,23 @@ _bridgectl_doctor() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
+        '--fix[Repair what drifted and remove bridgectl'\''s orphans.]'
         '--format[Output format\: text or json.]:format:'
         ':scope:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_bridgectl_restore() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
