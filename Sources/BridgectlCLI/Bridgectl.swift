@@ -19,7 +19,7 @@ public struct Bridgectl: ParsableCommand {
     public init() {}
 
     /// Parses, runs, and turns every failure into one `Error: ...` line and exit status 1;
-    /// usage errors keep ArgumentParser's standard form.
+    /// usage errors found while parsing keep ArgumentParser's standard form.
     public static func runAsMain() -> Never {
         var command: ParsableCommand
         do {
@@ -35,7 +35,10 @@ public struct Bridgectl: ParsableCommand {
         } catch let code as ExitCode {
             Glibc.exit(code.rawValue)
         } catch let error as ValidationError {
-            exit(withError: error)
+            // A bad value found while running (a --format, a filter): one line naming it, the
+            // usage exit status. Parse-time usage errors above keep ArgumentParser's form.
+            printError(error)
+            Glibc.exit(ExitCode.validationFailure.rawValue)
         } catch let error as CleanExit {
             exit(withError: error)
         } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {

@@ -15,6 +15,8 @@ public final class Applier {
     let executor: StepExecutor
     /// Failure injection for tests: fail just before step k (0-based). From BRIDGECTL_FAIL_AT_STEP.
     let failAtStep: Int?
+    /// Told (steps done, steps in the plan) after each step, for a progress line on a terminal.
+    var onStep: ((Int, Int) -> Void)?
 
     public init(store: StateStore, executor: StepExecutor, failAtStep: Int?) {
         self.store = store
@@ -39,6 +41,7 @@ public final class Applier {
                 try executor.perform(step, tolerant: plan.onInterruption == .rollForward)
                 done.append(step)
                 Timing.mark(step.shellCommands.first ?? "\(step)".prefix(60).description)
+                onStep?(index + 1, plan.steps.count)
             } catch {
                 switch plan.onInterruption {
                 case .rollBack:

@@ -98,6 +98,10 @@ public final class Session {
         cachedNetworks = nil
     }
 
+    /// Called with (steps done, steps in the plan) as plans apply: long operations (restore,
+    /// prune) show progress with it on a terminal.
+    public func reportProgress(_ handler: ((Int, Int) -> Void)?) { applier.onStep = handler }
+
     /// Lets other bridgectl commands run while this one waits on a user's process.
     public func releaseLock() { lock = nil }
 

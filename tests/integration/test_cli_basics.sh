@@ -20,6 +20,11 @@ expect_fail "an unknown subcommand is refused" bridgectl network frobnicate
 expect_contains "an unknown subcommand gets a usage message" "$ERR" "Usage"
 expect_fail "a missing argument is refused" bridgectl network create
 expect_fail "an unknown flag is refused" bridgectl network ls --no-such-flag
+for command in "network ls" "container ls" "doctor" "dns status"; do
+	# shellcheck disable=SC2086 # the command is two words on purpose
+	expect_error "$command: a bad --format is one Error line naming it" "yaml" bridgectl $command --format yaml
+done
+expect_error "network ls: a bad filter is one Error line naming it" "colour" bridgectl network ls --filter colour=red
 
 section "root check"
 # As root we cannot see the message, so drop to `nobody` (setpriv clears every capability with

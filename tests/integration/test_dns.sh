@@ -74,6 +74,9 @@ expect_eq "default bridge: resolv.conf copies the host's upstream (no names ther
 expect_ok "dns status" bridgectl dns status
 expect_contains "one resolver serves the user-network namespaces" "$OUT" "in 4 namespace(s)"
 expect_contains "dns status lists client's namespace" "$OUT" "namespace client"
+run bridgectl dns status --format json
+expect_eq "dns status --format json: the namespaces served" "true" "$(json_get "$OUT" '"client" in d["namespaces"]')"
+expect_error "dns status: a bad --format" "yaml" bridgectl dns status --format yaml
 
 section "names"
 dig_short client serveur

@@ -116,11 +116,19 @@ everything_works "before"
 restore_is_a_noop "on a healthy host"
 
 section "firewall flushed"
+iptables -t nat -F
+# On a terminal a long restore shows its progress on stderr, erased when done; not in a pipe.
+run script -qec "bridgectl restore" /dev/null
+expect_contains "restore on a terminal shows progress" "$OUT" "restore: "
+expect_contains "restore on a terminal: the line is erased at the end" "$OUT" $'\r\e[K'
+run bridgectl doctor
+expect_eq "restore on a terminal did the job" "0" "$RC"
 iptables -F
 iptables -t nat -F
 run bridgectl restore
 expect_eq "restore after iptables -F: exit 0" "0" "$RC"
 expect_contains "restore after iptables -F: says so" "$OUT" "restored"
+expect_not_contains "no progress line when stderr is not a terminal" "$ERR" "restore: "
 everything_works "after iptables -F and restore"
 restore_is_a_noop "after iptables -F"
 nft flush ruleset

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Engine
 import ResolverControl
 
@@ -12,14 +13,25 @@ struct DNSCommand: ParsableCommand {
 struct DNSStatus: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the resolver process, the namespaces it serves and its counters.")
     @OptionGroup var global: GlobalOptions
+    @Option(help: "Output format: text or json.")
+    var format = "text"
 
     func run() throws {
+        guard ["text", "json"].contains(format) else {
+            throw ValidationError("invalid --format '\(format)': expected text or json")
+        }
         switch try global.session(mutating: false).resolverState() {
         case .running(let status):
+            if format == "json" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(status), as: UTF8.self))
+                return
+            }
             print("running")
             printLines(ResolverStatusText.lines(status))
         case .notRunning:
-            print("not running (it starts with the first container on a user-defined network)")
+            print(format == "json" ? "null" : "not running (it starts with the first container on a user-defined network)")
         case .notAnswering(let reason):
             throw CommandFailure(reason)
         }

@@ -35,7 +35,10 @@ struct DoctorCommand: ParsableCommand {
             return
         }
         let session = try global.session(for: mutation)
+        let progress = ProgressLine("doctor --fix")
+        session.reportProgress(progress.update)
         let report = try session.repair(scope: scope, removingOrphans: true, dryRun: mutation.dryRun)
+        progress.finish()
         if format == "json" {
             print(JSONValue.object([
                 "Found": driftsJSON(report.found),

@@ -20,7 +20,10 @@ struct RestoreCommand: ParsableCommand {
 
     func run() throws {
         let session = try global.session(for: mutation)
+        let progress = ProgressLine("restore")
+        session.reportProgress(progress.update)
         let report = try session.repair(removingOrphans: false, dryRun: mutation.dryRun)
+        progress.finish()
         let needed = report.found.filter { !$0.isOrphan }
         if mutation.dryRun {
             printLines(report.plan.shellCommands)

@@ -14,9 +14,11 @@ public struct Table {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.map { row in
-            row.indices.map { column in
+            // Trailing empty cells leave no trailing blanks, as Docker's tabwriter does.
+            let cells = row.indices.map { column in
                 column == row.count - 1 ? row[column] : row[column].padding(to: widths[column] + 3)
             }.joined()
+            return String(cells.reversed().drop { $0 == " " }.reversed())
         }.joined(separator: "\n")
     }
 }

@@ -11,11 +11,16 @@ struct ContainerPrune: ParsableCommand {
     func run() throws {
         let session = try global.session(for: mutation)
         var removed: [String] = []
-        for container in try session.idleContainers() {
+        let idle = try session.idleContainers()
+        let progress = ProgressLine("container prune")
+        defer { progress.finish() }
+        for container in idle {
             let (_, plan) = try session.removeContainer(container.id.hex, force: false, dryRun: mutation.dryRun)
             if mutation.dryRun { printLines(plan.shellCommands) }
             removed.append(container.name)
+            progress.update(removed.count, of: idle.count)
         }
+        progress.finish()
         printWarnings(session)
         if !mutation.dryRun && !removed.isEmpty {
             print("Deleted Containers:")

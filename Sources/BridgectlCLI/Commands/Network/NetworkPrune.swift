@@ -12,11 +12,15 @@ struct NetworkPrune: ParsableCommand {
         let session = try global.session(for: mutation)
         let unused = try session.unusedNetworks()
         var removed: [String] = []
+        let progress = ProgressLine("network prune")
+        defer { progress.finish() }
         for network in unused {
             let (_, plan) = try session.removeNetwork(network.id.hex, dryRun: mutation.dryRun)
             if mutation.dryRun { printLines(plan.shellCommands) }
             removed.append(network.name)
+            progress.update(removed.count, of: unused.count)
         }
+        progress.finish()
         if !mutation.dryRun && !removed.isEmpty {
             print("Deleted Networks:")
             printLines(removed)
