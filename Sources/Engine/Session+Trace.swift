@@ -65,7 +65,10 @@ extension Session {
 
         var answer: ProbeSocket.Answer?
         if let probe { answer = probe.send(to: destination ?? IPv4Address(0x7f00_0001), port: request.port) }
-        let outcome = try collect(from: monitor, probe: answer == nil ? probe : nil, signals: signals, timeout: timeout, watch: watch)
+        // A probe the source's kernel refused at once (no route) left no packet to wait for, but
+        // one a rule in OUTPUT dropped (EPERM) was traced: collect briefly either way.
+        let outcome = try collect(from: monitor, probe: answer == nil ? probe : nil, signals: signals,
+                                  timeout: answer == nil ? timeout : min(timeout, 0.2), watch: watch)
         if let signal = outcome.signal { throw TraceInterrupted(signal: signal) }
         answer = answer ?? outcome.answer ?? (watch ? nil : .silence)
 

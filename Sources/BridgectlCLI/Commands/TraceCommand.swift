@@ -32,7 +32,7 @@ struct TraceCommand: ParsableCommand {
     func run() throws {
         let seconds = timeout ?? (watch ? 30 : 3)
         guard seconds > 0, seconds <= 3600 else {
-            throw ValidationError("invalid --timeout '\(timeout.map { "\($0)" } ?? "")': expected seconds, more than 0 and at most 3600")
+            throw CommandFailure("invalid --timeout '\(timeout.map { "\($0)" } ?? "")': expected seconds, more than 0 and at most 3600")
         }
         let request = try TraceRequest.parse(source: source, destination: destination)
         let session = try global.session(mutating: false)
