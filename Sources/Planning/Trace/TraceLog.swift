@@ -1,0 +1,117 @@
+import BridgeModel
+
+/// What `xtables-monitor --trace` printed for traced packets, parsed. The kernel reports every
+/// rule a packet with `meta nftrace` set matched (NFT_MSG_TRACE); xtables-monitor prints each rule
+/// of an iptables-nft table back in iptables-save syntax, comment included, which is how a trace
+/// event is tied to bridgectl's rule (`nft monitor trace` prints the rules without their comments).
+///
+///     PACKET: 2 9b55751b IN=uplink0 OUT=br-… SRC=203.0.113.1 DST=172.19.0.2 … SPORT=53610 DPORT=80 SYN
+///      TRACE: 2 9b55751b nat:BRIDGECTL-DNAT:rule:0x16:ACCEPT  -4 -t nat -A BRIDGECTL-DNAT -p tcp … -j DNAT …
+///      TRACE: 2 9b55751b nat:POSTROUTING:policy:ACCEPT
+public enum TraceLog {
+    /// The packet as one hook saw it (a PACKET line): addresses after the NAT done so far.
+    public struct Packet: Equatable, Sendable {
+        public var inInterface: String?
+        public var outInterface: String?
+        public var source: IPv4Address?
+        public var destination: IPv4Address?
+        public var sourcePort: UInt16?
+        public var destinationPort: UInt16?
+
+        public init(inInterface: String? = nil, outInterface: String? = nil, source: IPv4Address? = nil,
+                    destination: IPv4Address? = nil, sourcePort: UInt16? = nil, destinationPort: UInt16? = nil) {
+            self.inInterface = inInterface; self.outInterface = outInterface
+            self.source = source; self.destination = destination
+            self.sourcePort = sourcePort; self.destinationPort = destinationPort
+        }
+    }
+
+    /// One rule that matched, or a base chain's policy applied (`spec` nil).
+    public struct Event: Equatable, Sendable {
+        public var table: String
+        public var chain: String
+        /// ACCEPT, DROP, CONTINUE, JUMP, GOTO, RETURN, ... as the kernel gave it.
+        public var verdict: String
+        /// The chain a JUMP or GOTO went to.
+        public var jumpTarget: String?
+        /// The rule as iptables-save prints it after `-A CHAIN`; nil for a policy.
+        public var spec: String?
+
+        public init(table: String, chain: String, verdict: String, jumpTarget: String? = nil, spec: String? = nil) {
+            self.table = table; self.chain = chain; self.verdict = verdict; self.jumpTarget = jumpTarget; self.spec = spec
+        }
+
+        public var isPolicy: Bool { spec == nil }
+    }
+
+    /// One hook's worth: the packet as it arrived there and what matched in it.
+    public struct Visit: Equatable, Sendable {
+        public var packet: Packet
+        public var events: [Event]
+        public init(packet: Packet, events: [Event] = []) { self.packet = packet; self.events = events }
+    }
+
+    /// Every visit, in the order printed. TRACE lines before any PACKET line (the monitor
+    /// started mid-packet) and lines of any other shape are skipped.
+    public static func parse(_ text: String) -> [Visit] {
+        var visits: [Visit] = []
+        for rawLine in text.split(whereSeparator: \.isNewline) {
+            let line = rawLine.drop(while: { $0 == " " })
+            if line.hasPrefix("PACKET: ") {
+                visits.append(Visit(packet: packet(String(line.dropFirst(8)))))
+            } else if line.hasPrefix("TRACE: "), !visits.isEmpty, let event = event(String(line.dropFirst(7))) {
+                visits[visits.count - 1].events.append(event)
+            }
+        }
+        return visits
+    }
+
+    /// "2 9b55751b IN=uplink0 ... SRC=203.0.113.1 DST=203.0.113.2 ... SPORT=53610 DPORT=8080 SYN"
+    static func packet(_ text: String) -> Packet {
+        var packet = Packet()
+        for word in text.split(separator: " ") {
+            guard let equals = word.firstIndex(of: "=") else { continue }
+            let key = word[..<equals], value = String(word[word.index(after: equals)...])
+            switch key {
+            case "IN": packet.inInterface = value
+            case "OUT": packet.outInterface = value
+            case "SRC": packet.source = try? parseIPv4(value)
+            case "DST": packet.destination = try? parseIPv4(value)
+            case "SPORT": packet.sourcePort = UInt16(value)
+            case "DPORT": packet.destinationPort = UInt16(value)
+            default: break
+            }
+        }
+        return packet
+    }
+
+    /// "2 ID table:chain:rule:0xH:VERDICT[:TARGET]  -4 -t table -A chain SPEC" or
+    /// "2 ID table:chain:policy:VERDICT" (also "return:").
+    static func event(_ text: String) -> Event? {
+        let words = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        guard words.count >= 3 else { return nil }
+        let rest = words[2]
+        let headEnd = rest.firstIndex(of: " ") ?? rest.endIndex
+        let head = rest[..<headEnd].split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard head.count >= 3 else { return nil }
+        let table = head[0], chain = head[1], kind = head[2]
+        var verdictFields: ArraySlice<String>
+        switch kind {
+        case "rule": verdictFields = head.dropFirst(4)
+        case "policy", "return": verdictFields = head.dropFirst(3)
+        default: return nil
+        }
+        guard let verdict = verdictFields.popFirst() else { return nil }
+        let jumpTarget = verdictFields.isEmpty ? nil : verdictFields.joined(separator: ":")
+        guard kind == "rule" else { return Event(table: table, chain: chain, verdict: verdict, jumpTarget: jumpTarget) }
+        // The rule as iptables prints it: "-4 -t TABLE -A CHAIN SPEC"; keep SPEC, the part iptables-save shows.
+        let rule = rest[headEnd...].drop(while: { $0 == " " })
+        let marker = "-A \(chain) "
+        var spec = ""
+        if let range = rule.firstRange(of: marker) {
+            spec = String(rule[range.upperBound...])
+        }
+        while spec.hasSuffix(" ") { spec.removeLast() }
+        return Event(table: table, chain: chain, verdict: verdict, jumpTarget: jumpTarget, spec: spec)
+    }
+}
