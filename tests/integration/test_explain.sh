@@ -83,6 +83,13 @@ expect_contains "mermaid: the edge is marked missing" "$OUT" "$api_veth ✗ miss
 run bridgectl explain api --format mermaid
 expect_match "mermaid: api (the only container drawn) is in the drift class" '^    class (.*,)?ctr0(,.*)? drift$' "$OUT"
 
+section "a rule gone"
+{ echo '*nat'; iptables-save -t nat | grep -- '^-A BRIDGECTL-POSTROUTING .*net=web masquerade' | sed 's/^-A/-D/'; echo COMMIT; } |
+	iptables-restore --noflush
+run bridgectl explain web
+expect_contains "the rule is listed as missing, in words" "$OUT" "✗ missing: masquerades 172.18.0.0/16 leaving through another interface"
+expect_contains "doctor's sentence in web's box" "$OUT" "✗ network web: rule 'bridgectl net=web masquerade' is missing from"
+
 section "Graphviz"
 if command -v dot >/dev/null; then
 	if dot -Tsvg >/dev/null 2>"$_LIB_TMP/dot-err" <<<"$dot_text"; then pass "dot accepts the dot output"; else fail "dot accepts the dot output" "$(cat "$_LIB_TMP/dot-err")"; fi

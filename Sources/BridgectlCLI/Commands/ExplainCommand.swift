@@ -24,6 +24,7 @@ struct ExplainCommand: ParsableCommand {
 
     static let formats = ["text", "dot", "mermaid", "svg"]
 
+    /// Run at parse time, so a bad format is refused before anything is read.
     func validate() throws {
         guard Self.formats.contains(format) else {
             throw ExplainFormatError(format: format)
@@ -31,7 +32,6 @@ struct ExplainCommand: ParsableCommand {
     }
 
     func run() throws {
-        try validate()
         let topology = try global.session(mutating: false).explain(scope: scope)
         switch format {
         case "dot": print(TopologyGraph.dot(topology), terminator: "")
