@@ -153,6 +153,19 @@ enum ExplainHost {
         #expect(text.contains("✗ missing: masquerades 172.18.0.0/16"))
     }
 
+    @Test func aDriftAboutNothingDrawnIsStillSaid() throws {
+        let downLoopback: (inout HostSnapshot) -> Void = { observed in
+            var view = observed.containerNamespaces["db"]!
+            let index = view.links.firstIndex { $0.name == "lo" }!
+            view.links[index].isUp = false
+            observed.containerNamespaces["db"] = view
+        }
+        let sentence = "container db: interface lo in namespace db is down"
+        #expect(try ExplainHost.topology(.everything, change: downLoopback).hostDrifts == [sentence])
+        #expect(try ExplainHost.topology(.container("db"), change: downLoopback).hostDrifts == [sentence])
+        #expect(try ExplainHost.topology(.network("data"), change: downLoopback).hostDrifts.isEmpty)
+    }
+
     @Test func graphsOfEverything() throws {
         let topology = try ExplainHost.topology(.everything)
         let dot = TopologyGraph.dot(topology)

@@ -111,6 +111,8 @@ public struct Topology: Equatable, Sendable {
         case .everything: break
         case .network(let name):
             shown = bridged.filter { $0.name == name }
+            let ids = Set(shown.map(\.id))
+            shownContainers = containers.filter { $0.endpoints.contains { ids.contains($0.networkID) } }
         case .container(let name):
             shownContainers = containers.filter { $0.name == name }
             let ids = Set(shownContainers.flatMap { $0.endpoints.map(\.networkID) })
@@ -166,6 +168,15 @@ public struct Topology: Equatable, Sendable {
             topology.networks.append(network)
         }
         topology.hostDrifts = placement.host(showingEverything: scope == .everything)
+        // A drift about nothing drawn (a container's loopback, a --network none container) is
+        // still said, at the host, when it concerns what the picture shows.
+        let said = Set(topology.allDrifts)
+        let drawnOwners = Set(shown.map { HostOwner.network($0.name) } + shownContainers.map { HostOwner.container($0.name) })
+        for drift in drifts where !said.contains(drift.description) {
+            if scope == .everything || drift.owner.map(drawnOwners.contains) == true {
+                topology.hostDrifts.append(drift.description)
+            }
+        }
         topology.otherModes = shownContainers.filter { $0.mode != .bridged }.map { "\($0.name) (--network \($0.mode.rawValue))" }
         return topology
     }
