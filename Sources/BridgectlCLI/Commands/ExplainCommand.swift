@@ -11,7 +11,7 @@ struct ExplainCommand: ParsableCommand {
             With no argument, every network and how they are isolated from each other; with a network, \
             that network; with a container, that container on each of its networks. Read from the \
             kernel (links, addresses, routes, /etc/netns, iptables-save) and named by the state; \
-            where the two disagree the picture marks it with ✗. --format dot and mermaid print \
+            where the two disagree the picture marks it in doctor's words. --format dot and mermaid print \
             graphs (Graphviz, Markdown); svg runs Graphviz's dot. Colour only on a terminal and \
             never with NO_COLOR set.
             """)
