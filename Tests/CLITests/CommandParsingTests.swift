@@ -36,6 +36,20 @@ import ArgumentParser
         #expect(exec.command.drop(while: { $0 == "--" }) == ["ping", "-c1", "172.18.0.2"])
     }
 
+    @Test func explainTakesAScopeAndAFormat() throws {
+        let command = try #require(try Bridgectl.parseAsRoot(["explain", "web", "--format", "mermaid"]) as? ExplainCommand)
+        #expect(command.scope == "web")
+        #expect(command.format == "mermaid")
+        #expect(try Bridgectl.parseAsRoot(["explain"]) is ExplainCommand)
+        // Refused at parse time in one line, with no usage after it (a ValidationError would add one).
+        do {
+            _ = try Bridgectl.parseAsRoot(["explain", "--format", "png"])
+            Issue.record("--format png was accepted")
+        } catch {
+            #expect(Bridgectl.fullMessage(for: error) == "Error: invalid --format 'png': expected text, dot, mermaid, svg")
+        }
+    }
+
     @Test func dockerAliasesWork() throws {
         #expect(try Bridgectl.parseAsRoot(["network", "list"]) is NetworkList)
         #expect(try Bridgectl.parseAsRoot(["network", "remove", "x"]) is NetworkRemove)
