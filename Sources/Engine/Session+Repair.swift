@@ -24,7 +24,7 @@ extension Session {
     public func repair(scope reference: String? = nil, removingOrphans: Bool, dryRun: Bool) throws -> RepairReport {
         let networks = try networks()
         let containers = try containers()
-        let expected = try expectedHost()
+        let expected = try expectedHost(networks: networks, containers: containers)
         let names = expected.namespaces.filter { !$0.isHostAlias }.map(\.name)
         let observed = try observeHost(Set(HostSnapshot.Part.allCases), containerNamespaces: names)
         let dnsUsers = containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }.map(\.name)
