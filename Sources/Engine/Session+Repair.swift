@@ -46,6 +46,12 @@ extension Session {
             if case .failed(let reason)? = try ResolverProcess.request(.reload, root: store.root, startIfNeeded: true) {
                 warnings.append("DNS resolver: \(reason)")
             }
+        } else if repair.isEmpty && reference == nil {
+            // Nothing was changed (the no-op restore at boot or after a firewall reload): the host
+            // read a moment ago under the lock is the host now, and `found` is what the whole-host
+            // doctor below would find again, at the cost of a second full read (~half the run).
+            report.remaining = found.filter { !$0.kind.isPastEvent }
+            return report
         }
         report.remaining = try doctor(scope: reference).filter { !$0.kind.isPastEvent }
         return report
