@@ -35,15 +35,11 @@ extension HostSnapshot {
             Timing.mark("/etc/netns read")
         }
         if parts.contains(.containerNamespaces) {
-            for name in names {
-                do {
-                    let entered = try NetworkNamespace.enter(named: name) {
-                        try view(of: try NetlinkSocket(), addresses: true, routes: true)
-                    }
-                    close(entered.fd)
-                    snapshot.containerNamespaces[name] = entered.value
-                } catch {
-                    snapshot.unreadableNamespaces[name] = "\(error)"
+            let views = NetworkNamespace.enterEach(named: names) { try view(of: try NetlinkSocket(), addresses: true, routes: true) }
+            for (name, result) in views {
+                switch result {
+                case .success(let view): snapshot.containerNamespaces[name] = view
+                case .failure(let error): snapshot.unreadableNamespaces[name] = "\(error)"
                 }
             }
             Timing.mark("\(names.count) container namespaces read")
