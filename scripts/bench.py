@@ -209,12 +209,31 @@ def kill_resolver(bridgectl):
         time.sleep(0.05)
 
 
+def namespaces_alive():
+    """The machine's count of network namespaces (the net_namespace slab), or None if hidden."""
+    try:
+        with open("/proc/slabinfo") as handle:
+            for line in handle:
+                if line.startswith("net_namespace "):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def reboot_by_hand(bridgectl):
     """What a reboot leaves: the state root and /etc/netns (on disk), nothing in the kernel."""
     kill_resolver(bridgectl)
     names = os.listdir("/run/netns") if os.path.isdir("/run/netns") else []
+    before = namespaces_alive()
     if names:
         must(["ip", "-batch", "-"], "".join(f"netns del {name}\n" for name in names))
+    # The kernel tears namespaces down in a background worker that holds the locks restore needs
+    # (rtnl, pernet_ops_rwsem); a real reboot has none of that pending, so wait for it to finish
+    # (the count is machine-wide: allow for others' namespaces coming and going).
+    deadline = time.monotonic() + 120
+    while before is not None and time.monotonic() < deadline and namespaces_alive() > before - len(names) + 20:
+        time.sleep(0.2)
     settle()
     bridges = [name for name in os.listdir("/sys/class/net") if os.path.isdir(f"/sys/class/net/{name}/bridge")]
     if bridges:
