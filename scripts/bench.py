@@ -8,10 +8,18 @@ wait, so process start-up is included exactly as a user pays it.
 The floor is the same per-container kernel work done by iproute2 in the leanest way a person
 could script it: one `ip -batch` for the host side (netns add + veth with the peer born in the
 namespace) and one `ip -n NS -batch` for the inside (address, links up, default route).
+
+The doctor/restore phase (issue #8) grows N containers on two user networks, half of them
+publishing one port, and at N/4, N/2 and N times `doctor` on the clean host, `restore` after a
+reboot made by hand (resolver killed, every namespace, bridge and veth deleted, the firewall
+tables flushed and emptied, ip_forward off: only the state root and /etc/netns survive, as on a
+real reboot), the no-op `restore` after it, and `restore` after a firewall flush only.
 """
 import json
 import os
+import re
 import resource
+import signal
 import statistics
 import sys
 import time
@@ -45,11 +53,41 @@ def spawn(argv, stdin_text=None):
     return elapsed, os.waitstatus_to_exitcode(status)
 
 
+def spawn_with_cpu(argv):
+    """Like spawn, with the child's CPU time (user + system, its threads and children included):
+    on a shared machine the wall time also counts waiting for a CPU, the CPU time does not."""
+    actions = [(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter_ns()
+    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
+    _, status = os.waitpid(pid, 0)
+    elapsed = time.perf_counter_ns() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed / 1e6, cpu * 1e3, os.waitstatus_to_exitcode(status)
+
+
 def must(argv, stdin_text=None):
     elapsed, code = spawn(argv, stdin_text)
     if code != 0:
         sys.exit(f"bench: {' '.join(argv)} failed with {code}")
     return elapsed / 1e6
+
+
+def output_of(argv):
+    """Runs argv and returns (exit code, stdout+stderr), for the checks around the timed runs."""
+    read_end, write_end = os.pipe()
+    actions = [(os.POSIX_SPAWN_DUP2, write_end, 1), (os.POSIX_SPAWN_DUP2, write_end, 2),
+               (os.POSIX_SPAWN_CLOSE, read_end)]
+    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
+    os.close(write_end)
+    chunks = []
+    while chunk := os.read(read_end, 65536):
+        chunks.append(chunk)
+    os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), b"".join(chunks).decode(errors="replace")
 
 
 def settle(timeout_s=120):
@@ -146,6 +184,175 @@ def bench_core(bridgectl, n):
     return results
 
 
+def must_be_clean(bridgectl, after):
+    code, text = output_of([bridgectl, "doctor"])
+    if code != 0:
+        sys.exit(f"bench: doctor exited {code} after {after}, expected a clean host:\n{text[:4000]}")
+
+
+def kill_resolver(bridgectl):
+    """A reboot ends every process: the resolver's supervisor first (so it restarts nothing),
+    then its worker, both by the PIDs `dns status` names. They hold sockets in the container
+    namespaces, which would otherwise keep those namespaces (and their veths) alive."""
+    _, text = output_of([bridgectl, "dns", "status"])
+    found = re.search(r"^pid (\d+) \(supervisor (\d+)\)", text, re.MULTILINE)
+    if not found:
+        return
+    worker, supervisor = int(found.group(1)), int(found.group(2))
+    for pid in (supervisor, worker):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in (supervisor, worker)):
+        time.sleep(0.05)
+
+
+def namespaces_alive():
+    """The machine's count of network namespaces (the net_namespace slab), or None if hidden."""
+    try:
+        with open("/proc/slabinfo") as handle:
+            for line in handle:
+                if line.startswith("net_namespace "):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def reboot_by_hand(bridgectl):
+    """What a reboot leaves: the state root and /etc/netns (on disk), nothing in the kernel."""
+    kill_resolver(bridgectl)
+    names = os.listdir("/run/netns") if os.path.isdir("/run/netns") else []
+    before = namespaces_alive()
+    if names:
+        must(["ip", "-batch", "-"], "".join(f"netns del {name}\n" for name in names))
+    # The kernel tears namespaces down in a background worker that holds the locks restore needs
+    # (rtnl, pernet_ops_rwsem); a real reboot has none of that pending, so wait for it to finish
+    # (the count is machine-wide: allow for others' namespaces coming and going).
+    deadline = time.monotonic() + 120
+    while before is not None and time.monotonic() < deadline and namespaces_alive() > before - len(names) + 20:
+        time.sleep(0.2)
+    settle()
+    bridges = [name for name in os.listdir("/sys/class/net") if os.path.isdir(f"/sys/class/net/{name}/bridge")]
+    if bridges:
+        must(["ip", "-batch", "-"], "".join(f"link del {name}\n" for name in bridges))
+    for table in ("filter", "nat"):
+        must(["iptables", "-w", "-t", table, "-F"])
+        must(["iptables", "-w", "-t", table, "-X"])
+    with open("/proc/sys/net/ipv4/ip_forward", "w") as handle:
+        handle.write("0\n")
+    leftovers = [name for name in os.listdir("/sys/class/net") if name != "lo"]
+    if leftovers:
+        sys.exit(f"bench: links left after the reboot by hand: {leftovers[:10]}")
+
+
+def flush_firewall():
+    """What `iptables -F` by hand or a firewall reload does: every rule gone, chains kept."""
+    must(["iptables", "-w", "-F"])
+    must(["iptables", "-w", "-t", "nat", "-F"])
+
+
+def bench_repair(bridgectl, n, doctor_runs=7):
+    """Doctor and restore at N/4, N/2 and N containers (issue #8)."""
+    sizes = sorted({max(1, n // 4), max(1, n // 2), n})
+    networks = ["benchnet-a", "benchnet-b"]
+    must([bridgectl, "network", "create", "--subnet", "10.210.0.0/16", networks[0]])
+    must([bridgectl, "network", "create", "--subnet", "10.211.0.0/16", networks[1]])
+    made = 0
+    rows = []
+    for size in sizes:
+        while made < size:
+            argv = [bridgectl, "container", "create", f"d{made}", "--network", networks[made % 2]]
+            if made % 4 < 2:  # half publish one port each, on both networks
+                argv += ["-p", f"{20000 + made}:80"]
+            must(argv)
+            made += 1
+        time.sleep(2)  # let the kernel's background work for the last creates finish
+        must_be_clean(bridgectl, f"creating {size} containers")
+        doctor, doctor_cpu = [], []
+        load = os.getloadavg()[0]
+        for _ in range(doctor_runs):
+            elapsed, cpu, code = spawn_with_cpu([bridgectl, "doctor"])
+            if code != 0:
+                sys.exit(f"bench: doctor exited {code} on a clean host with {size} containers")
+            doctor.append(elapsed)
+            doctor_cpu.append(cpu)
+
+        reboot_by_hand(bridgectl)
+        code, text = output_of([bridgectl, "doctor"])
+        if code != 1:
+            sys.exit(f"bench: doctor exited {code} after the reboot by hand, expected 1 (drift)")
+        restore, restore_cpu, code = spawn_with_cpu([bridgectl, "restore"])
+        if code != 0:
+            sys.exit(f"bench: restore after the reboot by hand exited {code}")
+        must_be_clean(bridgectl, f"restore after a reboot ({size} containers)")
+        code, text = output_of([bridgectl, "restore"])
+        if code != 0 or "nothing to restore" not in text:
+            sys.exit(f"bench: a second restore should have nothing to do, it said ({code}): {text[:2000]}")
+        noop = []
+        for _ in range(3):
+            noop.append(must([bridgectl, "restore"]))
+
+        flush_firewall()
+        code, _ = output_of([bridgectl, "doctor"])
+        if code != 1:
+            sys.exit(f"bench: doctor exited {code} after a firewall flush, expected 1 (drift)")
+        restore_flush = must([bridgectl, "restore"])
+        must_be_clean(bridgectl, f"restore after a firewall flush ({size} containers)")
+
+        rows.append({
+            "containers": size,
+            "published": sum(1 for i in range(size) if i % 4 < 2),
+            "doctor_median_ms": round(statistics.median(doctor), 3),
+            "doctor_min_ms": round(min(doctor), 3),
+            "doctor_per_container_ms": round(statistics.median(doctor) / size, 4),
+            "doctor_runs": doctor_runs,
+            "doctor_cpu_median_ms": round(statistics.median(doctor_cpu), 3),
+            "load_average_1min": round(load, 2),
+            "restore_after_reboot_ms": round(restore, 3),
+            "restore_after_reboot_cpu_ms": round(restore_cpu, 3),
+            "restore_after_reboot_per_container_ms": round(restore / size, 4),
+            "restore_noop_median_ms": round(statistics.median(noop), 3),
+            "restore_after_firewall_flush_ms": round(restore_flush, 3),
+        })
+    for i in range(made):
+        must([bridgectl, "container", "rm", f"d{i}"])
+    for name in networks:
+        must([bridgectl, "network", "rm", name])
+    settle()
+    return {"sizes": rows}
+
+
+def report_repair(repair):
+    rows = repair["sizes"]
+    print("doctor: median wall (and CPU) time on the clean host; restore: after a reboot made by hand;")
+    print("no-op: restore again right after; fw flush: restore after iptables -F and -t nat -F")
+    print(f"{'doctor / restore (issue #8)':28} {'doctor':>10} {'(cpu)':>9} {'/ctr':>8} {'restore':>10} {'(cpu)':>9} "
+          f"{'/ctr':>8} {'no-op':>9} {'fw flush':>10} {'load':>5}")
+    for row in rows:
+        print(f"{str(row['containers']) + ' containers':28} {row['doctor_median_ms']:>8.1f}ms "
+              f"{row['doctor_cpu_median_ms']:>7.1f}ms {row['doctor_per_container_ms']:>6.3f}ms "
+              f"{row['restore_after_reboot_ms']:>8.1f}ms {row['restore_after_reboot_cpu_ms']:>7.1f}ms "
+              f"{row['restore_after_reboot_per_container_ms']:>6.3f}ms {row['restore_noop_median_ms']:>7.1f}ms "
+              f"{row['restore_after_firewall_flush_ms']:>8.1f}ms {row['load_average_1min']:>5.2f}")
+    largest, smallest = rows[-1], rows[0]
+    flat = largest["restore_after_reboot_per_container_ms"] / smallest["restore_after_reboot_per_container_ms"]
+    doctor_flat = largest["doctor_per_container_ms"] / smallest["doctor_per_container_ms"]
+    n = largest["containers"]
+    print()
+    print("targets (issue #8):")
+    for label, ok in [
+        (f"doctor at N={n} <= 250 ms ({largest['doctor_median_ms']:.1f} ms)", largest["doctor_median_ms"] <= 250),
+        (f"doctor per container N={n} vs N={smallest['containers']} <= 1.2 ({doctor_flat:.2f})", doctor_flat <= 1.2),
+        (f"restore after reboot <= 8 ms per container at N={n} "
+         f"({largest['restore_after_reboot_per_container_ms']:.2f} ms)", largest["restore_after_reboot_per_container_ms"] <= 8),
+        (f"restore per container N={n} vs N={smallest['containers']} <= 1.2 ({flat:.2f})", flat <= 1.2),
+    ]:
+        print(f"  {'met ' if ok else 'MISS'}  {label}")
+
+
 def report(results, n):
     print(f"{'operation':44} {'median':>9} {'p90':>9} {'first':>9} {'last':>9} {'last/first':>10}")
     for name, value in results.items():
@@ -188,9 +395,21 @@ def report(results, n):
 def main():
     refuse_on_real_host()
     bridgectl = os.environ.get("BRIDGECTL", "bridgectl")
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    results = bench_core(bridgectl, n)
-    report(results, n)
+    arguments = sys.argv[1:]
+    only_repair = arguments[:1] == ["doctor"]
+    if only_repair:
+        arguments = arguments[1:]
+    n = int(arguments[0]) if arguments else 1000
+    if only_repair:
+        results = {f"doctor and restore (N={n})": bench_repair(bridgectl, n)}
+        report_repair(results[f"doctor and restore (N={n})"])
+    else:
+        results = bench_core(bridgectl, n)
+        repair = bench_repair(bridgectl, n)
+        report(results, n)
+        print()
+        report_repair(repair)
+        results[f"doctor and restore (N={n})"] = repair
     out = os.environ.get("BENCH_JSON")
     if out:
         with open(out, "w") as handle:

@@ -1,15 +1,19 @@
 import BridgeModel
 import Planning
 import ResolverControl
+import HostSystem
 
 extension Session {
     /// `bridgectl doctor`: every difference between the records and the host, for one network
     /// or container (by name or ID) or for everything, orphans included only then. Reads only;
     /// what it finds is said in words naming the object and its owner.
     public func doctor(scope reference: String? = nil) throws -> [Drift] {
-        var expected = try expectedHost()
         let networks = try networks()
-        var users = try containers().filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }
+        let containers = try containers()
+        Timing.mark("records read")
+        var expected = try expectedHost(networks: networks, containers: containers)
+        Timing.mark("expected host rendered")
+        var users = containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }
         if let reference {
             let owner = try owner(of: reference)
             expected = expected.owned(by: owner)
@@ -21,7 +25,10 @@ extension Session {
         }
         let names = expected.namespaces.filter { !$0.isHostAlias }.map(\.name)
         let observed = try observeHost(Set(HostSnapshot.Part.allCases), containerNamespaces: names)
-        var drifts = expected.drifts(from: observed) + resolverDrifts(serving: users.map(\.name))
+        var drifts = expected.drifts(from: observed)
+        Timing.mark("compared")
+        drifts += resolverDrifts(serving: users.map(\.name))
+        Timing.mark("resolver asked")
         if finishedInterruptedPlans > 0 { drifts.insert(Drift(owner: nil, kind: .interruptedPlansFinished(count: finishedInterruptedPlans)), at: 0) }
         return drifts
     }

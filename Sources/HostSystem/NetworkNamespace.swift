@@ -87,6 +87,29 @@ public enum NetworkNamespace {
         }
     }
 
+    /// Runs `inside` in each named namespace in turn, on one fresh thread that enters them one
+    /// after another: a thread per namespace, as `enter` makes, is a thread start and a wake-up
+    /// each, which made a whole-host read at 1000 containers 71 ms instead of 57 on an idle
+    /// machine and 166 ms instead of 98 on a busy one. A namespace that cannot be opened or
+    /// entered, or whose `inside` throws, gets its error; the others are still visited.
+    public static func enterEach<T>(named names: [String], inside: () throws -> T) -> [(name: String, result: Result<T, any Error>)] {
+        do {
+            return try onFreshThread {
+                names.map { name in
+                    (name, Result {
+                        let fd = open(path(name), O_RDONLY | O_CLOEXEC)
+                        guard fd >= 0 else { throw SystemError("open namespace \(path(name))") }
+                        defer { close(fd) }
+                        guard setns(fd, CLX_CLONE_NEWNET) == 0 else { throw SystemError("enter namespace \(name)") }
+                        return try inside()
+                    })
+                }
+            }
+        } catch {
+            return names.map { ($0, .failure(error)) }
+        }
+    }
+
     /// Which namespace a name or an open namespace fd is (nsfs device and inode): a name deleted
     /// with `ip netns del` and made again is another namespace, though the name is the same.
     public struct Identity: Equatable, Sendable {
