@@ -85,7 +85,13 @@ public enum Sandbox {
 
     /// Refuses a network namespace that is not new: the machine's initial one, or the one the
     /// sandbox was started from (`outerInode`). Mirrors assert_not_initial_netns.
+    /// Also refuses to be anything but PID 1 of a new PID namespace in a new mount namespace, so
+    /// that `sandbox-worker init` run by hand never remounts the real host's /run or /etc.
     public static func checkNamespaceIsNew(outerInode: UInt64?) throws {
+        // /proc is still the caller's here: its PID 1 is the caller's init.
+        guard getpid() == 1, Files.inode("/proc/self/ns/mnt") != Files.inode("/proc/1/ns/mnt") else {
+            throw Failure("sandbox: refusing to go on: not the init of a new PID and mount namespace (run bridgectl sandbox)")
+        }
         guard let mine = Files.inode("/proc/self/ns/net") else {
             throw Failure("sandbox: cannot read /proc/self/ns/net to prove this is a new network namespace")
         }

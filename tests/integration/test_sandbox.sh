@@ -116,6 +116,23 @@ fi
 section "refusal"
 expect_error "without CAP_SYS_ADMIN the sandbox refuses, in one Error line" "root" \
 	setpriv --bounding-set=-sys_admin --inh-caps=-all bridgectl sandbox true
+# The kernel refusing the namespaces: a PID namespace limit of 0, set in a user namespace of its
+# own (never this host's: the sandbox shares the machine's user namespace, so that is checked).
+refuse_namespaces() {
+	# shellcheck disable=SC2016 # for the inner bash
+	unshare --user --map-root-user bash -c '
+		[[ $(stat -L -c %i /proc/self/ns/user) != 4026531837 ]] || exit 9
+		echo 0 >/proc/sys/user/max_pid_namespaces && exec "$0" sandbox true' "$BRIDGECTL"
+}
+expect_error "when the kernel refuses the namespaces: one Error line" "cannot create the sandbox's namespaces" refuse_namespaces
+
+# The init's role run by hand (fd 3 a live pipe, as the sandbox gives it) must not remount this
+# host's /run or /etc.
+run_init_by_hand() { "$BRIDGECTL" sandbox-worker init -- true 3< <(sleep 5); }
+run_before=$(findmnt -rno TARGET,FSTYPE | sort)
+expect_error "sandbox-worker init run by hand refuses" "not the init of a new PID and mount namespace" run_init_by_hand
+expect_eq "... exit status 125" "125" "$RC"
+expect_eq "... and mounts nothing" "$run_before" "$(findmnt -rno TARGET,FSTYPE | sort)"
 expect_status "an unknown sandbox flag is a usage error" 64 bridgectl sandbox --uplnk true
 expect_contains "... naming it" "$ERR" "Unknown option '--uplnk'"
 
