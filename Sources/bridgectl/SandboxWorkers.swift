@@ -61,12 +61,12 @@ struct SandboxWorkers: ParsableCommand {
     }
 
     /// The fake internet's services, on sockets the init bound inside its namespace: DNS on fd 3
-    /// (UDP 53), one line per TCP connection on fd 4 (port 80).
+    /// (UDP 53) and fd 5 (TCP 53), one line per TCP connection on fd 4 (port 80).
     struct Uplink: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "uplink", abstract: "Serve the fake internet.")
 
         func run() throws {
-            FakeInternetUplink.serve(dns: FakeInternetUplink.dnsDescriptor, web: FakeInternetUplink.webDescriptor)
+            FakeInternetUplink.serve()
         }
     }
 }
@@ -78,6 +78,7 @@ enum FakeInternetUplink {
     static let namespace = "inet"
     static let dnsDescriptor: Int32 = 3
     static let webDescriptor: Int32 = 4
+    static let dnsOverTCPDescriptor: Int32 = 5
 
     static func make() throws {
         try NetworkNamespace.prepareRunDirectory()
@@ -85,10 +86,10 @@ enum FakeInternetUplink {
         // they are ready before the command starts: no race with a first query.
         let (namespaceFD, inside) = try NetworkNamespace.create(named: namespace, sysctls: []) {
             (try NetlinkSocket(), try listeningSocket(type: SOCK_DGRAM, port: 53),
-             try listeningSocket(type: SOCK_STREAM, port: 80))
+             try listeningSocket(type: SOCK_STREAM, port: 80), try listeningSocket(type: SOCK_STREAM, port: 53))
         }
-        defer { close(namespaceFD); close(inside.1); close(inside.2) }
-        let (internet, dns, web) = inside
+        defer { close(namespaceFD); close(inside.1); close(inside.2); close(inside.3) }
+        let (internet, dns, web, dnsOverTCP) = inside
         let host = try NetlinkSocket()
         try host.createVethPair(host: "uplink0", peer: "eth0", peerNamespaceFD: namespaceFD, masterIndex: 0,
                                 mtu: 1500, peerMAC: MACAddress(derivedFrom: FakeInternet.address))
@@ -104,7 +105,7 @@ enum FakeInternetUplink {
         try host.replaceDefaultRoute(via: FakeInternet.address, index: uplink0, link: "uplink0")
         _ = try Sandbox.spawn(path: "/proc/self/exe", arguments: ["bridgectl"] + Sandbox.uplinkCommand,
                               environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
-                              descriptors: [(dns, dnsDescriptor), (web, webDescriptor)])
+                              descriptors: [(dns, dnsDescriptor), (web, webDescriptor), (dnsOverTCP, dnsOverTCPDescriptor)])
     }
 
     private static func listeningSocket(type: __socket_type, port: UInt16) throws -> Int32 {
@@ -124,13 +125,37 @@ enum FakeInternetUplink {
     }
 
     /// One thread, one poll: the lab traffic is a few queries and connections.
-    static func serve(dns: Int32, web: Int32) -> Never {
-        var descriptors = [pollfd(fd: dns, events: Int16(POLLIN), revents: 0), pollfd(fd: web, events: Int16(POLLIN), revents: 0)]
+    static func serve() -> Never {
+        var descriptors = [dnsDescriptor, webDescriptor, dnsOverTCPDescriptor].map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            guard poll(&descriptors, 2, -1) > 0 else { continue }
-            if descriptors[0].revents != 0 { answerQuery(dns, &buffer) }
-            if descriptors[1].revents != 0 { answerConnection(web) }
+            guard poll(&descriptors, nfds_t(descriptors.count), -1) > 0 else { continue }
+            if descriptors[0].revents != 0 { answerQuery(dnsDescriptor, &buffer) }
+            if descriptors[1].revents != 0 { answerConnection(webDescriptor) }
+            if descriptors[2].revents != 0 { answerQueryOverTCP(dnsOverTCPDescriptor, &buffer) }
+        }
+    }
+
+    /// One query per connection, read for at most a second: a silent client cannot hold up the
+    /// others for longer.
+    private static func answerQueryOverTCP(_ fd: Int32, _ buffer: inout [UInt8]) {
+        let connection = accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+        guard connection >= 0 else { return }
+        defer { close(connection) }
+        var limit = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var reader = TCPFrameReader()
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { return }
+            reader.append(buffer[0..<count])
+            guard !reader.failed else { return }
+            if let query = reader.nextMessage() {
+                guard let response = FakeInternet.answer(query) else { return }
+                let framed = DNSWire.frame(response)
+                _ = framed.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                return
+            }
         }
     }
 

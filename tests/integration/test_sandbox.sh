@@ -153,6 +153,8 @@ expect_contains "DNS: other names do not exist" "$OUT" "nope.test: no such name"
 expect_contains "the default route goes to the fake internet" "$OUT" "default via 203.0.113.1 dev uplink0"
 run bridgectl sandbox --uplink nslookup nope.test 203.0.113.1
 expect_contains "NXDOMAIN for other names" "$OUT$ERR" "NXDOMAIN"
+run bridgectl sandbox --uplink dig +tcp +short example.test @203.0.113.1
+expect_eq "DNS over TCP answers too" "203.0.113.1" "$OUT"
 
 run bridgectl sandbox --uplink bash -c '
 	set -e
