@@ -59,6 +59,9 @@ static inline int clx_forward_signals_to(pid_t target) {
     return sigaction(SIGHUP, &action, NULL);
 }
 
+/// A close-on-exec copy of `fd` numbered `lowest` or above (fcntl is variadic).
+static inline int clx_duplicate_above(int fd, int lowest) { return fcntl(fd, F_DUPFD_CLOEXEC, lowest); }
+
 // POSIX record locks on a whole file: fcntl is variadic, which Swift cannot call.
 static inline int clx_try_write_lock(int fd) {
     struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };

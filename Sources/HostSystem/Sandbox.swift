@@ -194,11 +194,21 @@ public enum Sandbox {
     /// searches PATH for arguments[0].
     public static func spawn(path: String?, arguments: [String], environment: [String],
                              descriptors: [(source: Int32, target: Int32)]) throws -> pid_t {
+        // The moves happen one after another in the child: a source that is another move's
+        // target would be overwritten first. Copies above every target cannot be.
+        let lowestFree = (descriptors.map(\.target).max() ?? 2) + 1
+        var copies: [Int32] = []
+        defer { copies.forEach { close($0) } }
+        for (source, _) in descriptors {
+            let copy = clx_duplicate_above(source, lowestFree)
+            guard copy >= 0 else { throw SystemError("exec \(arguments[0]): duplicate fd \(source)") }
+            copies.append(copy)
+        }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        for (source, target) in descriptors {
-            posix_spawn_file_actions_adddup2(&actions, source, target)
+        for (copy, (_, target)) in zip(copies, descriptors) {
+            posix_spawn_file_actions_adddup2(&actions, copy, target)
         }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
