@@ -18,9 +18,11 @@ fi
 assert_not_initial_netns
 # bridgectl's own guard: it refuses to run in the machine's initial network namespace.
 export BRIDGECTL_REQUIRE_THROWAWAY=1
+# bridgectl: on PATH, else $BRIDGECTL, else this checkout's release build.
 if ! command -v bridgectl >/dev/null; then
-	[[ -n ${BRIDGECTL:-} ]] || {
-		echo "lab $LAB: bridgectl is not on PATH (nor BRIDGECTL set)" >&2
+	BRIDGECTL=${BRIDGECTL:-$LABS_DIR/../.build/release/bridgectl}
+	[[ -x $BRIDGECTL ]] || {
+		echo "lab $LAB: bridgectl is not on PATH (nor BRIDGECTL set, nor built in this checkout)" >&2
 		exit 2
 	}
 	bridgectl() { "$BRIDGECTL" "$@"; }

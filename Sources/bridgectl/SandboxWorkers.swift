@@ -103,9 +103,21 @@ enum FakeInternetUplink {
                             index: uplink0, link: "uplink0")
         try host.setLinkUp(index: uplink0, name: "uplink0")
         try host.replaceDefaultRoute(via: FakeInternet.address, index: uplink0, link: "uplink0")
+        waitForCarrier()
         _ = try Sandbox.spawn(path: "/proc/self/exe", arguments: ["bridgectl"] + Sandbox.uplinkCommand,
                               environment: ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
                               descriptors: [(dns, dnsDescriptor), (web, webDescriptor), (dnsOverTCP, dnsOverTCPDescriptor)])
+    }
+
+    /// The end brought up first (eth0) gets its queue only when the kernel's link watcher sees
+    /// the carrier, up to a second later (longer on a busy machine); until then it drops what it
+    /// sends, so the command's first ping could go unanswered. The watcher handles both ends in
+    /// one pass, so uplink0 reading "up" means eth0 is ready too. Bounded: 3 s, then go on.
+    private static func waitForCarrier() {
+        for _ in 0..<300 {
+            if let state = try? Files.read("/sys/class/net/uplink0/operstate"), state.hasPrefix("up") { return }
+            usleep(10_000)
+        }
     }
 
     private static func listeningSocket(type: __socket_type, port: UInt16) throws -> Int32 {

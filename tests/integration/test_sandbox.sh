@@ -138,6 +138,7 @@ expect_contains "... naming it" "$ERR" "Unknown option '--uplnk'"
 
 section "--uplink: a fake internet"
 run bridgectl sandbox --uplink bash -c '
+	echo "uplink0 is $(cat /sys/class/net/uplink0/operstate)"
 	ping -c1 -W2 203.0.113.1 >/dev/null && echo "ping ok"
 	python3 -c "$1" 203.0.113.1 80
 	getent hosts internet.test
@@ -145,7 +146,8 @@ run bridgectl sandbox --uplink bash -c '
 	nslookup nope.test >/dev/null 2>&1 || echo "nope.test: no such name"
 	ip route show default' _ "$TCP_CLIENT_PY"
 expect_eq "sandbox --uplink exits 0 (stderr: $ERR)" "0" "$RC"
-expect_contains "ping 203.0.113.1" "$OUT" "ping ok"
+expect_contains "uplink0 is up (carrier seen) when the command starts" "$OUT" "uplink0 is up"
+expect_contains "ping 203.0.113.1, the first packet answered" "$OUT" "ping ok"
 expect_contains "TCP 203.0.113.1:80 answers" "$OUT" "hello from internet.test to 203.0.113.2"
 expect_match "DNS: internet.test is 203.0.113.1" "203\.0\.113\.1 +internet\.test" "$OUT"
 expect_match "DNS: example.test is 203.0.113.1" "203\.0\.113\.1 +example\.test" "$OUT"
