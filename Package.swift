@@ -39,7 +39,7 @@ let package = Package(
         // The resolver's own commands (`dns serve`, `dns worker`) live here, beside the CLI, so
         // that neither the CLI nor Engine links the server.
         .executableTarget(name: "bridgectl", dependencies: [
-            "BridgectlCLI", "DNSServer", "ResolverControl", "HostSystem", "Engine",
+            "BridgectlCLI", "DNSServer", "ResolverControl", "HostSystem", "Engine", "Netlink", "DNS", "BridgeModel", "CLinux",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"]),

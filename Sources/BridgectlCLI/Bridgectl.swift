@@ -14,7 +14,7 @@ public struct Bridgectl: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [NetworkCommand.self, ContainerCommand.self, ExecCommand.self, RunCommand.self, PortCommand.self, DNSCommand.self,
-                      DoctorCommand.self, RestoreCommand.self, ExplainCommand.self, TraceCommand.self])
+                      DoctorCommand.self, RestoreCommand.self, ExplainCommand.self, TraceCommand.self, SandboxCommand.self])
 
     public init() {}
 

@@ -17,6 +17,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/prctl.h>
+#include <poll.h>
 
 extern int unshare(int flags);
 extern int setns(int fd, int nstype);
@@ -27,6 +28,8 @@ extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *, co
 
 static const int CLX_CLONE_NEWNS = 0x00020000;
 static const int CLX_CLONE_NEWNET = 0x40000000;
+static const int CLX_CLONE_NEWPID = 0x20000000;
+static const int CLX_CLONE_NEWUTS = 0x04000000;
 static const int CLX_POSIX_SPAWN_SETSID = 0x80;
 
 static inline int clx_errno(void) { return errno; }
@@ -37,6 +40,27 @@ static inline int clx_wtermsig(int status) { return WTERMSIG(status); }
 
 /// Asks the kernel to send `sig` to this process when its parent dies (prctl is variadic).
 static inline int clx_set_parent_death_signal(int sig) { return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0); }
+
+// Forwards the signals a sandbox passes on (SIGTERM, SIGHUP) to one process. The target lives
+// in a C static because a signal handler may touch nothing else; it is written before the handler
+// is installed and never changes after, so there is no race.
+static volatile pid_t clx_forward_target = 0;
+static void clx_forward_signal(int sig) {
+    if (clx_forward_target > 0) kill(clx_forward_target, sig);
+}
+/// Installs the forwarding handler for SIGTERM and SIGHUP (SA_RESTART: waits are not cut short).
+static inline int clx_forward_signals_to(pid_t target) {
+    clx_forward_target = target;
+    struct sigaction action = { 0 };
+    action.sa_handler = clx_forward_signal;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(SIGTERM, &action, NULL) != 0) return -1;
+    return sigaction(SIGHUP, &action, NULL);
+}
+
+/// A close-on-exec copy of `fd` numbered `lowest` or above (fcntl is variadic).
+static inline int clx_duplicate_above(int fd, int lowest) { return fcntl(fd, F_DUPFD_CLOEXEC, lowest); }
 
 // POSIX record locks on a whole file: fcntl is variadic, which Swift cannot call.
 static inline int clx_try_write_lock(int fd) {

@@ -1,23 +1,17 @@
 # shellcheck shell=bash
-# Throwaway hosts: a fresh network namespace with its own mounts, so that tests, the demo and the
-# bench can create bridges, veths, named namespaces and iptables rules without touching the machine.
+# Throwaway hosts for tests, the demo and the bench, and the guard every script that creates
+# kernel objects calls first (assert_not_initial_netns).
 #
-# Two ways to use it:
+# A throwaway host is `bridgectl sandbox` (see README, "Throwaway labs"): new network, mount, UTS
+# and PID namespaces; only `lo`, up; private /run (so /run/netns, /run/bridgectl, xtables.lock);
+# /etc copy-on-write with a private /etc/netns; /sys remounted; BRIDGECTL_ROOT an empty state root
+# on the private /run; THROWAWAY_HOST=1. When CMD exits, the kernel removes everything made inside.
+#
 #   source scripts/lib/throwaway-host.sh; in_throwaway_host CMD...
 #   bash scripts/lib/throwaway-host.sh CMD...        (what `timeout` and other wrappers can exec)
 #
-# Inside, CMD sees:
-#   * a new network namespace with only `lo` (up), and its own iptables tables;
-#   * a new PID namespace: when CMD ends, every process it left behind is killed by the kernel;
-#   * a private tmpfs on /run (so /run/netns, /run/bridgectl, xtables.lock are fresh);
-#   * /etc as a copy-on-write overlay on tmpfs, with a tmpfs /etc/netns: nothing written under /etc
-#     reaches the real disk;
-#   * /sys remounted, so /sys/class/net lists this namespace's devices;
-#   * BRIDGECTL_ROOT pointing at an empty state root on that tmpfs.
-# When CMD exits the namespaces lose their last process and the kernel removes everything made in
-# them (named netns live as bind mounts in the private mount namespace, so they go too).
-#
-# Every script that creates kernel objects calls assert_not_initial_netns first.
+# Both run `$BRIDGECTL sandbox -- CMD...`. Only where no bridgectl is built yet (BRIDGECTL unset)
+# do they fall back to the same host made here with unshare(1), kept for that case alone.
 
 # init_net's inode is fixed by the kernel (PROC_NET_INIT_INO = 0xEFFFFFF9), and so is the initial
 # PID namespace's (PROC_PID_INIT_INO = 0xEFFFFFFC). We need the constants because on some machines
@@ -69,11 +63,15 @@ in_throwaway_host() {
 		echo "in_throwaway_host: no command given" >&2
 		return 2
 	fi
+	if [[ -n ${BRIDGECTL:-} ]]; then
+		"$BRIDGECTL" sandbox -- "$@"
+		return
+	fi
 	THROWAWAY_OUTER_NETNS_INO=$(stat -L -c %i /proc/self/ns/net) \
 		"${THROWAWAY_UNSHARE[@]}" bash "$THROWAWAY_HOST_LIB" --inside "$@"
 }
 
-# Runs as PID 1 of the throwaway host: build the private mounts, then run CMD as a child (not exec:
+# The fallback's PID 1 (bridgectl sandbox does the same in Swift: HostSystem's Sandbox) of the throwaway host: build the private mounts, then run CMD as a child (not exec:
 # bash as PID 1 reaps orphans, and its exit takes the whole namespace down).
 _throwaway_host_inside() {
 	assert_not_initial_netns
@@ -166,8 +164,9 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 			echo "usage: $0 CMD..." >&2
 			exit 2
 		}
-		# exec: the caller (e.g. `timeout -k`) must signal unshare itself, not a bash in between
-		# that would die and leave unshare and the throwaway host running.
+		# exec: the caller (e.g. `timeout -k`) must signal the sandbox itself, not a bash in
+		# between that would die and leave the throwaway host running.
+		[[ -z ${BRIDGECTL:-} ]] || exec "$BRIDGECTL" sandbox -- "$@"
 		THROWAWAY_OUTER_NETNS_INO=$(stat -L -c %i /proc/self/ns/net)
 		export THROWAWAY_OUTER_NETNS_INO
 		exec "${THROWAWAY_UNSHARE[@]}" bash "$THROWAWAY_HOST_LIB" --inside "$@"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Proves, on the REAL host, that the throwaway host does what every other test relies on:
+# Proves, on the REAL host, that the throwaway host (`$BRIDGECTL sandbox`, through
+# in_throwaway_host) does what every other test relies on:
 #   * the guard refuses to run in the real host's network namespace;
 #   * inside, the guard passes, only `lo` exists, /sys shows the new namespace, /run, /etc/netns
 #     and the state root are private tmpfs, /etc writes stay inside;
@@ -79,7 +80,7 @@ check "iptables rule is there" "iptables-save | grep -q bridgectl-harness"
 exit $bad
 '
 rc=0
-bash "$lib" bash -c "$inside_checks" _ "$lib" || rc=$?
+in_throwaway_host bash -c "$inside_checks" _ "$lib" || rc=$?
 if [[ $rc -eq 0 ]]; then ok "inside checks"; else not_ok "inside checks (exit $rc)"; fi
 
 after=$(host_snapshot)
@@ -94,7 +95,7 @@ if pgrep -f 'sleep 313.37' >/dev/null; then not_ok "processes started inside are
 
 # 3. Exit statuses come through.
 rc=0
-bash "$lib" sh -c 'exit 7' || rc=$?
+in_throwaway_host sh -c 'exit 7' || rc=$?
 if [[ $rc -eq 7 ]]; then ok "exit status comes through"; else not_ok "exit status comes through (got $rc)"; fi
 
 # 4. A timeout kills the whole throwaway host, even a child that ignores SIGTERM.

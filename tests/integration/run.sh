@@ -6,9 +6,9 @@
 # Env: BRIDGECTL (binary, default $repo/.build/release/bridgectl), TEST_TIMEOUT (seconds per test,
 # default 300), BRIDGECTL_TEST_LOGS (folder for per-test logs, default a new /tmp folder).
 #
-# First the harness proves on the real host that a throwaway host leaves nothing behind
-# (harness_selftest.sh); only then is each test_*.sh run, each in its OWN throwaway host so that
-# no test can see or break another's kernel objects. Output: one `PASS name`, `FAIL name` or
+# First the harness proves on the real host that a throwaway host (`bridgectl sandbox`) leaves
+# nothing behind (harness_selftest.sh); only then is each test_*.sh run, each in its OWN
+# `bridgectl sandbox` so that no test can see or break another's kernel objects. Output: one `PASS name`, `FAIL name` or
 # `SKIP name: reason` per test (a failing test's checks follow it), and the last line is
 # `N passed, N failed, N skipped`. Exit status 1 if any test failed.
 set -euo pipefail
@@ -89,6 +89,10 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 
 echo "bridgectl under test: $BRIDGECTL"
+[[ -x $BRIDGECTL ]] || {
+	echo "no bridgectl binary at $BRIDGECTL (build it with scripts/build): every test runs in its \`bridgectl sandbox\`" >&2
+	exit 2
+}
 echo "logs: $logs"
 
 # The harness is what keeps the real host safe: if it does not prove itself, run nothing.
@@ -110,9 +114,11 @@ for t in "${tests[@]}"; do
 		continue
 	fi
 	rc=0
-	# -k: a test that ignores SIGTERM is SIGKILLed; unshare --kill-child then takes down the whole
-	# throwaway host, so nothing of a timed-out test survives.
-	timeout -k 10 "$timeout_s" bash "$repo/scripts/lib/throwaway-host.sh" bash "$t" >"$log" 2>&1 </dev/null || rc=$?
+	# The test's throwaway host is `bridgectl sandbox`. SIGTERM reaches the test through it; -k:
+	# a test that ignores SIGTERM is SIGKILLed with the sandbox, whose init the kernel then kills
+	# (parent-death signal), taking down the whole throwaway host: nothing of a timed-out test
+	# survives.
+	timeout -k 10 "$timeout_s" "$BRIDGECTL" sandbox -- bash "$t" >"$log" 2>&1 </dev/null || rc=$?
 	case $rc in
 	0) report PASS "$name" "$log" 0 ;;
 	77) report SKIP "$name" "$log" 77 "$(sed -n 's/^SKIP-REASON: //p' "$log" | head -n1)" ;;
