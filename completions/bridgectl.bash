@@ -173,13 +173,13 @@ _bridgectl() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    network|container|exec|run|port|dns|doctor|restore|help)
+    network|container|exec|run|port|dns|doctor|restore|explain|trace|sandbox|help)
         # Offer subcommand argument completions
         "_bridgectl_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'network container exec run port dns doctor restore help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'network container exec run port dns doctor restore explain trace sandbox help' -- "${cur}"))
         ;;
     esac
 }
@@ -581,12 +581,15 @@ _bridgectl_dns_status() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root)
+    non_repeating_options=(--root --format)
     __bridgectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--format')
         return
         ;;
     esac
@@ -641,6 +644,50 @@ _bridgectl_restore() {
         return
         ;;
     esac
+}
+
+_bridgectl_explain() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --format)
+    __bridgectl_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--format')
+        return
+        ;;
+    esac
+}
+
+_bridgectl_trace() {
+    repeating_flags=()
+    non_repeating_flags=(--watch --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--root --timeout)
+    __bridgectl_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--root')
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_bridgectl_sandbox() {
+    repeating_flags=()
+    non_repeating_flags=(--uplink --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __bridgectl_offer_flags_options -1
 }
 
 _bridgectl_help() {

@@ -58,13 +58,16 @@ _bridgectl() {
             'dns:The embedded DNS resolver (127.0.0.11 in containers on user-defined networks).'
             'doctor:Compare the host with bridgectl'\''s state and say what drifted (exit 1 when something did).'
             'restore:Rebuild on this host everything bridgectl'\''s state holds (after a reboot or a firewall flush).'
+            'explain:Draw the networks as the kernel holds them: bridges, veth pairs, containers, the rules in words, and what drifted.'
+            'trace:Send one packet and show its path through the host'\''s firewall: each rule it matched, in words, and the verdict.'
+            'sandbox:Run a command as root in a new throwaway host; exit with its status.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        network|container|exec|run|port|dns|doctor|restore|help)
+        network|container|exec|run|port|dns|doctor|restore|explain|trace|sandbox|help)
             "_bridgectl_${words[1]}" && ret=0
             ;;
         esac
@@ -423,6 +426,7 @@ _bridgectl_dns_status() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--format[Output format\: text or json.]:format:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -465,6 +469,49 @@ _bridgectl_restore() {
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_bridgectl_explain() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--format[Output format\: text, dot, mermaid or svg.]:format:'
+        ':scope:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_bridgectl_trace() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--watch[Send nothing\: wait for the next matching packet and trace it.]'
+        '--timeout[How long to wait, in seconds (default\: 3, with --watch 30).]:seconds:'
+        ':source:'
+        ':destination:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_bridgectl_sandbox() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--uplink[Add a fake internet at 203.0.113.1 (ping, TCP port 80, DNS) behind a default route.]'
+        '*:command:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
