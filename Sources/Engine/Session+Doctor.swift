@@ -8,23 +8,25 @@ extension Session {
     /// or container (by name or ID) or for everything, orphans included only then. Reads only;
     /// what it finds is said in words naming the object and its owner.
     public func doctor(scope reference: String? = nil) throws -> [Drift] {
-        let networks = try networks()
-        let containers = try containers()
-        Timing.mark("records read")
-        var expected = try expectedHost(networks: networks, containers: containers)
-        Timing.mark("expected host rendered")
-        var users = containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }
-        if let reference {
-            let owner = try owner(of: reference)
-            expected = expected.owned(by: owner)
-            let networkNames = Dictionary(uniqueKeysWithValues: networks.map { ($0.id, $0.name) })
-            users = users.filter { container in
-                owner == .container(container.name)
-                    || container.endpoints.contains { networkNames[$0.networkID].map(HostOwner.network) == owner }
+        let candidates = reference == nil ? try store.indexedContainerNames() : nil
+        let ((expected, users), observed) = try observeWholeHost(entering: candidates) { () throws -> (value: (ExpectedHost, [ContainerRecord]), namespaces: [String]) in
+            let networks = try self.networks()
+            let containers = try self.containers()
+            Timing.mark("records read")
+            var expected = try expectedHost(networks: networks, containers: containers)
+            Timing.mark("expected host rendered")
+            var users = containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }
+            if let reference {
+                let owner = try owner(of: reference)
+                expected = expected.owned(by: owner)
+                let networkNames = Dictionary(uniqueKeysWithValues: networks.map { ($0.id, $0.name) })
+                users = users.filter { container in
+                    owner == .container(container.name)
+                        || container.endpoints.contains { networkNames[$0.networkID].map(HostOwner.network) == owner }
+                }
             }
+            return ((expected, users), expected.namespaces.filter { !$0.isHostAlias }.map(\.name))
         }
-        let names = expected.namespaces.filter { !$0.isHostAlias }.map(\.name)
-        let observed = try observeHost(Set(HostSnapshot.Part.allCases), containerNamespaces: names)
         var drifts = expected.drifts(from: observed)
         Timing.mark("compared")
         drifts += resolverDrifts(serving: users.map(\.name))

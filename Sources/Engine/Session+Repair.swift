@@ -22,11 +22,13 @@ extension Session {
     /// `restore` only builds. `scope`: one network or container (orphans are then left to the
     /// whole-host run); the firewall is mended whole either way, since its chains are shared.
     public func repair(scope reference: String? = nil, removingOrphans: Bool, dryRun: Bool) throws -> RepairReport {
-        let networks = try networks()
-        let containers = try containers()
-        let expected = try expectedHost(networks: networks, containers: containers)
-        let names = expected.namespaces.filter { !$0.isHostAlias }.map(\.name)
-        let observed = try observeHost(Set(HostSnapshot.Part.allCases), containerNamespaces: names)
+        let ((networks, containers, expected), observed) = try observeWholeHost(entering: try store.indexedContainerNames()) {
+            () throws -> (value: ([NetworkRecord], [ContainerRecord], ExpectedHost), namespaces: [String]) in
+            let networks = try self.networks()
+            let containers = try self.containers()
+            let expected = try expectedHost(networks: networks, containers: containers)
+            return ((networks, containers, expected), expected.namespaces.filter { !$0.isHostAlias }.map(\.name))
+        }
         let dnsUsers = containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }.map(\.name)
         var found = expected.drifts(from: observed) + resolverDrifts(serving: dnsUsers)
         let scope = try reference.map(owner(of:))

@@ -135,6 +135,11 @@ public final class StateStore {
         return names
     }
 
+    /// Every container name in the name index: one directory listing, no record decoded.
+    public func indexedContainerNames() throws -> [String] {
+        try Files.list(namesDirectory).filter { Files.temporaryFileBase($0) == nil }
+    }
+
     public func container(id: ObjectID) throws -> ContainerRecord? {
         try load(ContainerRecord.self, "\(containersDirectory)/\(id.hex).json")
     }
