@@ -1,0 +1,122 @@
+// Sends NftPlanner's ops through the in-process netlink batch, for
+// tests/integration/test_nft_batch.sh and for measuring; run only in a throwaway host.
+//
+//   nft-batch-probe skeleton                  table, chains and sets of NftPlanner.setup()
+//   nft-batch-probe network NAME BRIDGE       a network's chains (without rules) and elements
+//   nft-batch-probe remove-network NAME BRIDGE
+//   nft-batch-probe publish|unpublish CONTAINER ADDRESS HOSTIP HOSTPORTS CONTAINERPORTS tcp|udp
+//   nft-batch-probe fill N                    N containers each publishing one port, one batch
+//   nft-batch-probe time N                    median µs of publishing then unpublishing one port
+//                                             (one batch each) next to N published ports
+//   nft-batch-probe teardown                  delete the table
+//   nft-batch-probe --print COMMAND ARGS...   print the ops as `nft -f` text instead of sending
+//
+// Rules are not encoded in-process yet, so `skeleton` and `network` leave their add-rule ops out
+// (and print them on stderr as skipped): what is sent is exactly what the layer supports.
+import BridgeModel
+import Nftables
+import Planning
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func printError(_ text: String) {
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+func fail(_ message: String) -> Never {
+    printError("Error: \(message)\n")
+    exit(1)
+}
+
+func withoutRules(_ ops: [NftOp]) -> [NftOp] {
+    ops.filter {
+        if case .addRule = $0 { printError("skipped (rules not encoded yet): \($0.text)\n"); return false }
+        return true
+    }
+}
+
+func network(_ name: String, _ bridge: String) -> NetworkRecord {
+    NetworkRecord(id: ObjectID(String(repeating: "a", count: 64))!, name: name, kind: .user, created: "probe",
+                  bridgeName: bridge, subnet: try! IPv4Network(parsing: "172.18.0.0/16"), gateway: IPv4Address("172.18.0.1"))
+}
+
+func ports(_ text: String) -> ClosedRange<UInt16> {
+    let parts = text.split(separator: "-").compactMap { UInt16($0) }
+    guard parts.count == 1 || parts.count == 2 else { fail("bad ports \(text)") }
+    return parts[0]...(parts.last!)
+}
+
+func publishOps(_ arguments: [String]) -> [NftOp] {
+    guard arguments.count == 6, let address = IPv4Address(arguments[1]), let hostIP = IPv4Address(arguments[2]),
+          let transport = TransportProtocol(rawValue: arguments[5]) else { fail("publish CONTAINER ADDRESS HOSTIP HOSTPORTS CONTAINERPORTS tcp|udp") }
+    let binding = PortBinding(hostIP: hostIP, hostPorts: ports(arguments[3]), containerPorts: ports(arguments[4]), transport: transport)
+    return NftPlanner.publishOps(container: arguments[0], address: address, bindings: [binding])
+}
+
+/// Container i's one published port: address 172.18.x.y, host port 10000 + i.
+func filler(_ index: Int) -> [NftOp] {
+    let address = IPv4Address(UInt32(0xac12_0000) + UInt32(index) + 2)
+    let binding = PortBinding(hostIP: .any, hostPort: UInt16(10000 + index), containerPort: 80, transport: .tcp)
+    return NftPlanner.publishOps(container: "c\(index)", address: address, bindings: [binding])
+}
+
+func microseconds(_ body: () throws -> Void) rethrows -> Double {
+    var start = timespec(), end = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    try body()
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    return Double(end.tv_sec - start.tv_sec) * 1e6 + Double(end.tv_nsec - start.tv_nsec) / 1e3
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+let printOnly = arguments.first == "--print"
+if printOnly { arguments.removeFirst() }
+guard let command = arguments.first else { fail("usage: nft-batch-probe skeleton|network|remove-network|publish|unpublish|fill|time|teardown ...") }
+let rest = Array(arguments.dropFirst())
+/// Sends the ops, or with --print shows them.
+struct Sender {
+    let socket: NftSocket?
+    func apply(_ ops: [NftOp]) throws {
+        if let socket { try socket.apply(ops) } else { print(NftBatch(ops).script, terminator: "") }
+    }
+}
+
+do {
+    let socket = Sender(socket: printOnly ? nil : try NftSocket())
+    switch command {
+    case "skeleton":
+        try socket.apply(withoutRules(NftPlanner.setup()))
+    case "network":
+        guard rest.count == 2 else { fail("network NAME BRIDGE") }
+        try socket.apply(withoutRules(NftPlanner.networkOps(network(rest[0], rest[1]))))
+    case "remove-network":
+        guard rest.count == 2 else { fail("remove-network NAME BRIDGE") }
+        try socket.apply(NftPlanner.networkRemoval(network(rest[0], rest[1])))
+    case "publish":
+        try socket.apply(publishOps(rest))
+    case "unpublish":
+        try socket.apply(NftBatch(publishOps(rest)).inverse.ops)
+    case "fill":
+        guard let count = rest.first.flatMap(Int.init), count >= 0, count < 50000 else { fail("fill N (N < 50000)") }
+        try socket.apply((0..<count).flatMap(filler))
+    case "time":
+        guard !printOnly else { fail("time sends batches: no --print") }
+        guard let count = rest.first.flatMap(Int.init), count >= 0, count < 50000 else { fail("time N (N < 50000)") }
+        let probe = filler(count)
+        var samples: [Double] = []
+        for _ in 0..<200 {
+            samples.append(try microseconds { try socket.socket!.apply(probe) })
+            samples.append(try microseconds { try socket.socket!.apply(NftBatch(probe).inverse.ops) })
+        }
+        samples.sort()
+        print("in-process publish+unpublish batch, median of \(samples.count): \(Int(samples[samples.count / 2])) µs")
+    case "teardown":
+        try socket.apply(NftPlanner.teardown(userChainHasRules: false))
+    default:
+        fail("unknown command \(command)")
+    }
+} catch {
+    fail("\(error)")
+}

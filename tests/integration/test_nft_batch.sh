@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The nftables backend's in-process netlink batch (issue #10, in progress): what the batch makes
+# is what `nft -f` makes of the same ops' text; shared setup and network creation are
+# idempotent; publish/unpublish are element changes; a refused batch applies nothing and names
+# the op; teardown leaves no table. Rules are not encoded in-process yet: the probe leaves them
+# out (and says so), so this checks tables, chains, sets, maps and elements.
+source "$(dirname "$0")/lib.sh"
+require_bridgectl
+command -v nft >/dev/null || skip "needs nft (scripts/install-deps)"
+probe=$(dirname "$BRIDGECTL")/nft-batch-probe
+[[ -x $probe ]] || skip "no nft-batch-probe next to $BRIDGECTL (built with it by swift build)"
+
+listing() { nft list table ip bridgectl 2>&1; }
+# The listing with every set element on a line of its own, sorted: the order nft lists the
+# elements of an interval set in is the kernel's walk, not part of what was made.
+normalized() { listing | tr ',{}' '\n\n\n' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | grep -v '^$' | sort; }
+
+# Every step of a scenario, first in-process, then through `nft -f` of the printed ops: the two
+# tables must be listed identically.
+steps=(
+	"skeleton"
+	"network web br-web"
+	"network db br-db"
+	"publish api 172.18.0.2 0.0.0.0 8080 80 tcp"
+	"publish dns 172.18.0.3 127.0.0.1 5353 53 udp"
+	"publish range 172.18.0.4 0.0.0.0 20000-20009 20000-20009 tcp"
+	"publish shifted 172.18.0.5 10.0.0.5 21000-21002 80-82 tcp"
+	"unpublish dns 172.18.0.3 127.0.0.1 5353 53 udp"
+	"remove-network db br-db"
+)
+
+section "in-process batches"
+for step in "${steps[@]}"; do
+	# shellcheck disable=SC2086
+	expect_ok "probe $step" "$probe" $step
+done
+in_process=$(listing)
+in_process_normalized=$(normalized)
+expect_contains "the interface set holds the bridge, with its owner" "$in_process" '"br-web" comment "bridgectl net=web"'
+expect_contains "the verdict map jumps to the network's chain" "$in_process" '"br-web" comment "bridgectl net=web" : jump forward-br-web'
+expect_contains "a port on every address is a 0.0.0.0/0 key" "$in_process" \
+	'0.0.0.0/0 . tcp . 8080 comment "bridgectl container=api publish 0.0.0.0:8080->80/tcp" : 172.18.0.2 . 80'
+expect_contains "a range keeping its ports is one element" "$in_process" \
+	'0.0.0.0/0 . tcp . 20000-20009 comment "bridgectl container=range publish 0.0.0.0:20000-20009->20000-20009/tcp" : 172.18.0.4'
+expect_contains "a shifted range is one element per port" "$in_process" '10.0.0.5 . tcp . 21002 comment'
+expect_contains "the accept side is the container's port range" "$in_process" '172.18.0.5 . tcp . 80-82 comment "bridgectl container=shifted published"'
+expect_not_contains "unpublished: no element left" "$in_process" '172.18.0.3'
+expect_not_contains "a removed network: no element left" "$in_process" 'br-db'
+expect_contains "the forward base chain at priority filter" "$in_process" 'type filter hook forward priority filter; policy accept;'
+expect_contains "prerouting at dstnat" "$in_process" 'type nat hook prerouting priority dstnat; policy accept;'
+
+section "the same ops through nft -f"
+expect_ok "probe teardown" "$probe" teardown
+expect_eq "no table left" "" "$(nft list tables ip | grep bridgectl || true)"
+for step in "${steps[@]}"; do
+	# shellcheck disable=SC2086
+	"$probe" --print $step 2>/dev/null >"$_LIB_TMP/ops.nft"
+	expect_ok "nft -f of $step" nft -f "$_LIB_TMP/ops.nft"
+done
+expect_eq "nft -f made the same table as the in-process batches" "$in_process_normalized" "$(normalized)"
+
+section "idempotent creation, element-only publishing"
+expect_ok "setup again" "$probe" skeleton
+expect_ok "the same network again" "$probe" network web br-web
+expect_ok "the same publish again" "$probe" publish api 172.18.0.2 0.0.0.0 8080 80 tcp
+expect_eq "nothing changed" "$in_process_normalized" "$(normalized)"
+
+section "a refused batch applies nothing"
+# The accept element is the batch's first delete, the port element its second: with the port
+# element gone, the batch is refused and the accept element must still be there.
+nft delete element ip bridgectl published-ports '{ 0.0.0.0/0 . tcp . 8080 }'
+expect_error "unpublishing a missing element names it" "published-ports { 0.0.0.0/0 . tcp . 8080 }" \
+	"$probe" unpublish api 172.18.0.2 0.0.0.0 8080 80 tcp
+expect_contains "the batch's first op was not applied" "$(listing)" '172.18.0.2 . tcp . 80 comment'
+
+section "teardown"
+expect_ok "teardown deletes the table" "$probe" teardown
+expect_eq "no table left" "" "$(nft list tables ip | grep bridgectl || true)"
