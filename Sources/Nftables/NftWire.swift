@@ -48,7 +48,7 @@ public enum NftWire {
         /// nil for a set; NFT_DATA_VERDICT for a verdict map (the kernel knows its length).
         public var dataType: UInt32?
         public var dataLength: UInt32?
-        /// Field lengths of a concatenated key (NFTA_SET_DESC_CONCAT), empty for one field.
+        /// Field lengths of a concatenated interval key (NFTA_SET_DESC_CONCAT), else empty.
         public var fieldLengths: [UInt8]
         /// nft's set userdata: how a one-field key is ordered (NFTNL_UDATA_SET_KEYBYTEORDER),
         /// without which `nft list` prints an interface name as "". A concatenation's fields
@@ -64,7 +64,11 @@ public enum NftWire {
         var flags: UInt32 = 0
         if set.data != nil { flags |= setMap }
         if set.interval { flags |= setInterval }
-        if set.key.count > 1 { flags |= setConcat }
+        // As nft sends it: the concatenation flag and field lengths only for an interval set
+        // (pipapo needs them); a hash set re-added with them is refused with EEXIST, since the
+        // kernel keeps no field lengths for it and so finds the sets different.
+        let concatenatedIntervals = set.interval && set.key.count > 1
+        if concatenatedIntervals { flags |= setConcat }
         var dataType: UInt32?, dataLength: UInt32?
         if let data = set.data {
             dataType = data == [.verdict] ? typeID(.verdict) : concatenatedType(data)
@@ -72,7 +76,7 @@ public enum NftWire {
         }
         return SetDescription(flags: flags, keyType: concatenatedType(set.key), keyLength: UInt32(registerLength(set.key)),
                               dataType: dataType, dataLength: dataLength,
-                              fieldLengths: set.key.count > 1 ? set.key.map { UInt8(length($0)) } : [],
+                              fieldLengths: concatenatedIntervals ? set.key.map { UInt8(length($0)) } : [],
                               userdata: set.key.count == 1 ? keyByteOrder(set.key[0]) : [])
     }
 
@@ -82,8 +86,8 @@ public enum NftWire {
         return [0, 4] + withUnsafeBytes(of: order) { Array($0) }
     }
 
-    /// An element's key, and its closing key for the concatenated interval sets (which the
-    /// kernel stores as start and end of one element).
+    /// An element's key, and for a range its closing key (the kernel's concatenated interval
+    /// sets store start and end in one element).
     public static func key(_ key: NftKey) -> (start: [UInt8], end: [UInt8]?) {
         switch key {
         case .interface(let name):
@@ -93,7 +97,12 @@ public enum NftWire {
             let start = address.octets + protoRegister + port(ports.lowerBound)
             // 0.0.0.0 stands for every address: 0.0.0.0 to 255.255.255.255.
             let lastAddress: [UInt8] = address == .any ? [255, 255, 255, 255] : address.octets
-            return (start, lastAddress + protoRegister + port(ports.upperBound))
+            let end = lastAddress + protoRegister + port(ports.upperBound)
+            // A single value has no closing key: an interval set then takes the start as the
+            // end, and a hash set refuses a closing key (EINVAL).
+            return (start, end == start ? nil : end)
+        case .protocolPort(let proto, let portNumber):
+            return ([protocolNumber(proto), 0, 0, 0] + port(portNumber), nil)
         }
     }
 

@@ -8,6 +8,8 @@
 //   nft-batch-probe fill N                    N containers each publishing one port, one batch
 //   nft-batch-probe time N                    median µs of publishing then unpublishing one port
 //                                             (one batch each) next to N published ports
+//   nft-batch-probe time-set interval|hash N  the same for one element of a probe set
+//                                             ipv4_addr . inet_proto . inet_service (table must exist)
 //   nft-batch-probe teardown                  delete the table
 //   nft-batch-probe --print COMMAND ARGS...   print the ops as `nft -f` text instead of sending
 //
@@ -112,6 +114,26 @@ do {
         }
         samples.sort()
         print("in-process publish+unpublish batch, median of \(samples.count): \(Int(samples[samples.count / 2])) µs")
+    case "time-set":
+        // Which set type makes an element change cost O(N): the kernel's pipapo (concatenated
+        // intervals) versus a hash.
+        guard rest.count == 2, let count = Int(rest[1]), count >= 0, count < 50000 else { fail("time-set interval|hash N") }
+        let interval = rest[0] == "interval"
+        let name = "probe-\(rest[0])"
+        let set = NftSet(name, key: [.ipv4Address, .transportProtocol, .port], interval: interval)
+        func element(_ index: Int) -> NftOp {
+            .addElement(set: name, NftElement(.addressProtocolPorts(IPv4Address(UInt32(0xac12_0000) + UInt32(index) + 2), .tcp, 80...80),
+                                              comment: "probe"))
+        }
+        try socket.apply([.addSet(set)] + (0..<count).map(element))
+        let probe = [element(count)]
+        var samples: [Double] = []
+        for _ in 0..<200 {
+            samples.append(try microseconds { try socket.socket!.apply(probe) })
+            samples.append(try microseconds { try socket.socket!.apply(NftBatch(probe).inverse.ops) })
+        }
+        samples.sort()
+        print("\(rest[0]) set with \(count) elements: one element add or delete, median of \(samples.count): \(Int(samples[samples.count / 2])) µs")
     case "teardown":
         try socket.apply(NftPlanner.teardown(userChainHasRules: false))
     default:

@@ -13,6 +13,13 @@ import Testing
             flags: 0x8c, keyType: 0x730d, keyLength: 12, dataType: 0x1cd, dataLength: 8, fieldLengths: [4, 1, 2], userdata: []))
     }
 
+    @Test func hashMapWithAConcatenatedKeyAsNftDescribesIt() {
+        // No NFT_SET_CONCAT and no field lengths: with them, adding the set again is refused.
+        let map = NftSet("published-ports", key: [.ipv4Address, .transportProtocol, .port], data: [.ipv4Address, .port])
+        #expect(NftWire.description(of: map) == NftWire.SetDescription(
+            flags: 0x8, keyType: 0x730d, keyLength: 12, dataType: 0x1cd, dataLength: 8, fieldLengths: [], userdata: []))
+    }
+
     @Test func verdictMapAndInterfaceSet() {
         let verdicts = NftWire.description(of: NftSet("from-bridge", key: [.ifname], data: [.verdict]))
         #expect(verdicts.flags == 0x8 && verdicts.keyType == 41 && verdicts.keyLength == 16)
@@ -33,6 +40,12 @@ import Testing
         let key = NftWire.key(.addressProtocolPorts(IPv4Address("127.0.0.1")!, .udp, 20000...20009))
         #expect(key.start == [127, 0, 0, 1, 17, 0, 0, 0, 0x4e, 0x20, 0, 0])
         #expect(key.end == [127, 0, 0, 1, 17, 0, 0, 0, 0x4e, 0x29, 0, 0])
+    }
+
+    @Test func aSingleValueHasNoClosingKey() {
+        let key = NftWire.key(.addressProtocolPorts(IPv4Address("172.18.0.2")!, .tcp, 80...80))
+        #expect(key.start == [172, 18, 0, 2, 6, 0, 0, 0, 0, 80, 0, 0])
+        #expect(key.end == nil)
     }
 
     @Test func interfaceKeyIsNULPadded() {

@@ -19,9 +19,11 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             add map ip bridgectl from-bridge { type ifname : verdict; }
             add map ip bridgectl to-bridge { type ifname : verdict; }
             add map ip bridgectl nat-from-bridge { type ifname : verdict; }
-            add map ip bridgectl published-ports { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; flags interval; }
+            add map ip bridgectl published-ports { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }
+            add map ip bridgectl published-any-address { type inet_proto . inet_service : ipv4_addr . inet_service; }
             add map ip bridgectl published-ranges { type ipv4_addr . inet_proto . inet_service : ipv4_addr; flags interval; }
-            add set ip bridgectl published-accept { type ipv4_addr . inet_proto . inet_service; flags interval; }
+            add set ip bridgectl published-accept { type ipv4_addr . inet_proto . inet_service; }
+            add set ip bridgectl published-accept-ranges { type ipv4_addr . inet_proto . inet_service; flags interval; }
             flush chain ip bridgectl forward
             flush chain ip bridgectl prerouting
             flush chain ip bridgectl output
@@ -29,11 +31,14 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             add rule ip bridgectl forward jump user comment "bridgectl user rules first"
             add rule ip bridgectl forward oifname @bridges ct state established,related accept comment "bridgectl replies"
             add rule ip bridgectl forward ct status dnat ip daddr . meta l4proto . th dport @published-accept accept comment "bridgectl published ports"
+            add rule ip bridgectl forward ct status dnat ip daddr . meta l4proto . th dport @published-accept-ranges accept comment "bridgectl published port ranges"
             add rule ip bridgectl forward iifname vmap @from-bridge comment "bridgectl traffic from a network"
             add rule ip bridgectl forward oifname vmap @to-bridge comment "bridgectl traffic into a network"
             add rule ip bridgectl prerouting fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto { tcp, udp } dnat ip to ip daddr . meta l4proto . th dport map @published-ports comment "bridgectl published ports"
+            add rule ip bridgectl prerouting fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto { tcp, udp } dnat ip to meta l4proto . th dport map @published-any-address comment "bridgectl published ports (every address)"
             add rule ip bridgectl prerouting fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto { tcp, udp } dnat to ip daddr . meta l4proto . th dport map @published-ranges comment "bridgectl published ports (ranges)"
             add rule ip bridgectl output fib daddr type local meta l4proto { tcp, udp } dnat ip to ip daddr . meta l4proto . th dport map @published-ports comment "bridgectl published ports from this host"
+            add rule ip bridgectl output fib daddr type local meta l4proto { tcp, udp } dnat ip to meta l4proto . th dport map @published-any-address comment "bridgectl published ports from this host (every address)"
             add rule ip bridgectl output fib daddr type local meta l4proto { tcp, udp } dnat to ip daddr . meta l4proto . th dport map @published-ranges comment "bridgectl published ports from this host (ranges)"
             add rule ip bridgectl postrouting oifname @bridges fib saddr type local masquerade comment "bridgectl host to published ports"
             add rule ip bridgectl postrouting iifname vmap @nat-from-bridge comment "bridgectl masquerade and hairpin"
@@ -150,8 +155,10 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             delete set ip bridgectl to-bridge
             delete set ip bridgectl nat-from-bridge
             delete set ip bridgectl published-ports
+            delete set ip bridgectl published-any-address
             delete set ip bridgectl published-ranges
             delete set ip bridgectl published-accept
+            delete set ip bridgectl published-accept-ranges
 
             """)
     }
@@ -166,7 +173,7 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
 
     @Test func singlePortOnEveryAddress() {
         #expect(publish([PortBinding(hostIP: .any, hostPort: 8080, containerPort: 80, transport: .tcp)]) == """
-            add element ip bridgectl published-ports { 0.0.0.0/0 . tcp . 8080 comment "bridgectl container=api publish 0.0.0.0:8080->80/tcp" : 172.18.0.2 . 80 }
+            add element ip bridgectl published-any-address { tcp . 8080 comment "bridgectl container=api publish 0.0.0.0:8080->80/tcp" : 172.18.0.2 . 80 }
             add element ip bridgectl published-accept { 172.18.0.2 . tcp . 80 comment "bridgectl container=api published" }
 
             """)
@@ -183,7 +190,7 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
     @Test func rangeKeepingThePortIsOneElement() {
         #expect(publish([PortBinding(hostIP: .any, hostPorts: 20000...20009, containerPorts: 20000...20009, transport: .tcp)]) == """
             add element ip bridgectl published-ranges { 0.0.0.0/0 . tcp . 20000-20009 comment "bridgectl container=api publish 0.0.0.0:20000-20009->20000-20009/tcp" : 172.18.0.2 }
-            add element ip bridgectl published-accept { 172.18.0.2 . tcp . 20000-20009 comment "bridgectl container=api published" }
+            add element ip bridgectl published-accept-ranges { 172.18.0.2 . tcp . 20000-20009 comment "bridgectl container=api published" }
 
             """)
     }
@@ -193,9 +200,19 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             add element ip bridgectl published-ports { 10.0.0.5 . tcp . 21000 comment "bridgectl container=api publish 10.0.0.5:21000-21002->80-82/tcp" : 172.18.0.2 . 80 }
             add element ip bridgectl published-ports { 10.0.0.5 . tcp . 21001 comment "bridgectl container=api publish 10.0.0.5:21000-21002->80-82/tcp" : 172.18.0.2 . 81 }
             add element ip bridgectl published-ports { 10.0.0.5 . tcp . 21002 comment "bridgectl container=api publish 10.0.0.5:21000-21002->80-82/tcp" : 172.18.0.2 . 82 }
-            add element ip bridgectl published-accept { 172.18.0.2 . tcp . 80-82 comment "bridgectl container=api published" }
+            add element ip bridgectl published-accept-ranges { 172.18.0.2 . tcp . 80-82 comment "bridgectl container=api published" }
 
             """)
+    }
+
+    @Test func shiftedRangeOnEveryAddressIsKeyedByPortAlone() {
+        let texts = NftPlanner.publishOps(container: "api", address: address, bindings: [
+            PortBinding(hostIP: .any, hostPorts: 21000...21001, containerPorts: 80...81, transport: .udp),
+        ]).map(\.text)
+        #expect(texts.prefix(2) == [
+            #"add element ip bridgectl published-any-address { udp . 21000 comment "bridgectl container=api publish 0.0.0.0:21000-21001->80-81/udp" : 172.18.0.2 . 80 }"#,
+            #"add element ip bridgectl published-any-address { udp . 21001 comment "bridgectl container=api publish 0.0.0.0:21000-21001->80-81/udp" : 172.18.0.2 . 81 }"#,
+        ])
     }
 
     @Test func acceptElementsNeverOverlap() {
@@ -209,8 +226,9 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
         ]
         let accepts = NftPlanner.publishOps(container: "api", address: address, bindings: bindings).map(\.text)
             .filter { $0.contains("published-accept") }
+        // Merged: 80-90 (a range, so the interval set), 95 and udp 80 (single ports, the hash set).
         #expect(accepts == [
-            #"add element ip bridgectl published-accept { 172.18.0.2 . tcp . 80-90 comment "bridgectl container=api published" }"#,
+            #"add element ip bridgectl published-accept-ranges { 172.18.0.2 . tcp . 80-90 comment "bridgectl container=api published" }"#,
             #"add element ip bridgectl published-accept { 172.18.0.2 . tcp . 95 comment "bridgectl container=api published" }"#,
             #"add element ip bridgectl published-accept { 172.18.0.2 . udp . 80 comment "bridgectl container=api published" }"#,
         ])
@@ -221,7 +239,7 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
         let undo = NftBatch(NftPlanner.publishOps(container: "api", address: address, bindings: [binding])).inverse
         #expect(undo.script == """
             delete element ip bridgectl published-accept { 172.18.0.2 . tcp . 80 }
-            delete element ip bridgectl published-ports { 0.0.0.0/0 . tcp . 8080 }
+            delete element ip bridgectl published-any-address { tcp . 8080 }
 
             """)
     }
@@ -229,6 +247,6 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
     @Test func commandsAreShellQuoted() {
         let binding = PortBinding(hostIP: .any, hostPort: 8080, containerPort: 80, transport: .tcp)
         let commands = NftBatch(NftPlanner.publishOps(container: "api", address: address, bindings: [binding])).commands
-        #expect(commands.first == #"nft 'add element ip bridgectl published-ports { 0.0.0.0/0 . tcp . 8080 comment "bridgectl container=api publish 0.0.0.0:8080->80/tcp" : 172.18.0.2 . 80 }'"#)
+        #expect(commands.first == #"nft 'add element ip bridgectl published-any-address { tcp . 8080 comment "bridgectl container=api publish 0.0.0.0:8080->80/tcp" : 172.18.0.2 . 80 }'"#)
     }
 }

@@ -38,8 +38,8 @@ in_process=$(listing)
 in_process_normalized=$(normalized)
 expect_contains "the interface set holds the bridge, with its owner" "$in_process" '"br-web" comment "bridgectl net=web"'
 expect_contains "the verdict map jumps to the network's chain" "$in_process" '"br-web" comment "bridgectl net=web" : jump forward-br-web'
-expect_contains "a port on every address is a 0.0.0.0/0 key" "$in_process" \
-	'0.0.0.0/0 . tcp . 8080 comment "bridgectl container=api publish 0.0.0.0:8080->80/tcp" : 172.18.0.2 . 80'
+expect_contains "a port on every address is keyed by protocol and port" "$in_process" \
+	'tcp . 8080 comment "bridgectl container=api publish 0.0.0.0:8080->80/tcp" : 172.18.0.2 . 80'
 expect_contains "a range keeping its ports is one element" "$in_process" \
 	'0.0.0.0/0 . tcp . 20000-20009 comment "bridgectl container=range publish 0.0.0.0:20000-20009->20000-20009/tcp" : 172.18.0.4'
 expect_contains "a shifted range is one element per port" "$in_process" '10.0.0.5 . tcp . 21002 comment'
@@ -66,10 +66,10 @@ expect_ok "the same publish again" "$probe" publish api 172.18.0.2 0.0.0.0 8080 
 expect_eq "nothing changed" "$in_process_normalized" "$(normalized)"
 
 section "a refused batch applies nothing"
-# The accept element is the batch's first delete, the port element its second: with the port
+# The accept element is the batch's first delete, the DNAT element its second: with the port
 # element gone, the batch is refused and the accept element must still be there.
-nft delete element ip bridgectl published-ports '{ 0.0.0.0/0 . tcp . 8080 }'
-expect_error "unpublishing a missing element names it" "published-ports { 0.0.0.0/0 . tcp . 8080 }" \
+nft delete element ip bridgectl published-any-address '{ tcp . 8080 }'
+expect_error "unpublishing a missing element names it" "published-any-address { tcp . 8080 }" \
 	"$probe" unpublish api 172.18.0.2 0.0.0.0 8080 80 tcp
 expect_contains "the batch's first op was not applied" "$(listing)" '172.18.0.2 . tcp . 80 comment'
 

@@ -86,9 +86,10 @@ public enum NftExpr: Codable, Hashable, Sendable {
     case publishedKeyInSet(String)
     /// `oifname vmap @map`.
     case verdictMap(NftInterfaceSide, map: String)
-    /// `dnat ip to ip daddr . meta l4proto . th dport map @map`: to address and port, or (when
-    /// the map's data is an address only) to the address, keeping the port.
-    case dnatThroughMap(String, withPort: Bool)
+    /// `dnat ip to ip daddr . meta l4proto . th dport map @map` (or, `byAddress` false, keyed
+    /// `meta l4proto . th dport`): to address and port, or (when the map's data is an address
+    /// only) to the address, keeping the port.
+    case dnatThroughMap(String, byAddress: Bool = true, withPort: Bool)
     case masquerade
     case verdict(NftVerdict)
 
@@ -103,8 +104,8 @@ public enum NftExpr: Codable, Hashable, Sendable {
         case .tcpOrUDP: return "meta l4proto { tcp, udp }"
         case .publishedKeyInSet(let set): return "ip daddr . meta l4proto . th dport @\(set)"
         case .verdictMap(let side, let map): return "\(side.rawValue) vmap @\(map)"
-        case .dnatThroughMap(let map, let withPort):
-            return "dnat \(withPort ? "ip " : "")to ip daddr . meta l4proto . th dport map @\(map)"
+        case .dnatThroughMap(let map, let byAddress, let withPort):
+            return "dnat \(withPort ? "ip " : "")to \(byAddress ? "ip daddr . " : "")meta l4proto . th dport map @\(map)"
         case .masquerade: return "masquerade"
         case .verdict(let verdict): return verdict.text
         }
@@ -144,6 +145,8 @@ public enum NftKey: Codable, Hashable, Sendable {
     case interface(String)
     /// address . protocol . ports; 0.0.0.0 stands for every address (0.0.0.0/0).
     case addressProtocolPorts(IPv4Address, TransportProtocol, ClosedRange<UInt16>)
+    /// protocol . port, for a single port on every address.
+    case protocolPort(TransportProtocol, UInt16)
 
     var text: String {
         switch self {
@@ -152,6 +155,8 @@ public enum NftKey: Codable, Hashable, Sendable {
             let addressText = address == .any ? "0.0.0.0/0" : "\(address)"
             let portText = ports.count == 1 ? "\(ports.lowerBound)" : "\(ports.lowerBound)-\(ports.upperBound)"
             return "\(addressText) . \(proto.rawValue) . \(portText)"
+        case .protocolPort(let proto, let port):
+            return "\(proto.rawValue) . \(port)"
         }
     }
 }
