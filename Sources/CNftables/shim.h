@@ -21,6 +21,7 @@
 // Macros and flag unions that do not import into Swift as constants of the right type.
 static inline uint16_t cnft_flag_create(void) { return NLM_F_CREATE; }
 static inline uint16_t cnft_flag_ack(void) { return NLM_F_ACK; }
+static inline uint16_t cnft_flag_append(void) { return NLM_F_APPEND; }
 // linux/netfilter.h would bring linux/in.h, whose in_addr clashes with glibc's in Swift's
 // module map, so its few constants are restated here.
 static inline uint32_t cnft_verdict_accept(void) { return 1; } // NF_ACCEPT

@@ -25,14 +25,24 @@ public struct NftNetlinkBatch: Sendable {
         self.ops = ops
         self.firstSequence = firstSequence
         var scratch = [CChar](repeating: 0, count: Self.scratchSize)
-        try scratch.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            append(nftnl_batch_begin(base, firstSequence))
-            for (index, op) in ops.enumerated() {
-                append(try Self.build(op, into: base, sequence: firstSequence + 1 + UInt32(index), acknowledged: index == ops.count - 1))
+        var bytes: [UInt8] = []
+        // Builds one message in the scratch buffer and appends it, 4-byte aligned.
+        func emit(_ make: (UnsafeMutablePointer<CChar>) throws -> UnsafeMutablePointer<nlmsghdr>) throws {
+            try scratch.withUnsafeMutableBufferPointer { buffer in
+                let header = try make(buffer.baseAddress!)
+                let length = Int(header.pointee.nlmsg_len)
+                header.withMemoryRebound(to: UInt8.self, capacity: length) { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
+                bytes.append(contentsOf: [UInt8](repeating: 0, count: ((length + 3) & ~3) - length))
             }
-            append(nftnl_batch_end(base, firstSequence + 1 + UInt32(ops.count)))
         }
+        try emit { nftnl_batch_begin($0, firstSequence) }
+        var anonymousSets = AnonymousSets()
+        for (index, op) in ops.enumerated() {
+            try Self.build(op, sequence: firstSequence + 1 + UInt32(index), acknowledged: index == ops.count - 1,
+                           anonymousSets: &anonymousSets, emit: emit)
+        }
+        try emit { nftnl_batch_end($0, firstSequence + 1 + UInt32(ops.count)) }
+        self.bytes = bytes
     }
 
     /// The op whose message had this sequence number.
@@ -41,18 +51,24 @@ public struct NftNetlinkBatch: Sendable {
         return ops.indices.contains(index) ? ops[index] : nil
     }
 
-    private mutating func append(_ header: UnsafeMutablePointer<nlmsghdr>) {
-        let length = Int(header.pointee.nlmsg_len)
-        let aligned = (length + 3) & ~3
-        header.withMemoryRebound(to: UInt8.self, capacity: aligned) { bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: length)) }
-        bytes.append(contentsOf: [UInt8](repeating: 0, count: aligned - length))
-    }
-
     /// The last sequence number of an op: the one whose ACK ends the batch's answers.
     public var lastOpSequence: UInt32 { firstSequence + UInt32(ops.count) }
 
-    static func build(_ op: NftOp, into buffer: UnsafeMutablePointer<CChar>, sequence: UInt32,
-                      acknowledged: Bool) throws -> UnsafeMutablePointer<nlmsghdr> {
+    typealias Emit = ((UnsafeMutablePointer<CChar>) throws -> UnsafeMutablePointer<nlmsghdr>) throws -> Void
+
+    /// Emits the op's messages: one, or for a rule with an anonymous set, the set, its
+    /// elements and the rule (all with the op's sequence number).
+    static func build(_ op: NftOp, sequence: UInt32, acknowledged: Bool, anonymousSets: inout AnonymousSets, emit: Emit) throws {
+        if case .addRule(let chain, let exprs, let comment) = op {
+            try NftRuleEncoding.emitRule(chain: chain, exprs, comment: comment, sequence: sequence, acknowledged: acknowledged,
+                                         anonymousSets: &anonymousSets, emit: emit)
+            return
+        }
+        try emit { buffer in try message(op, into: buffer, sequence: sequence, acknowledged: acknowledged) }
+    }
+
+    static func message(_ op: NftOp, into buffer: UnsafeMutablePointer<CChar>, sequence: UInt32,
+                        acknowledged: Bool) throws -> UnsafeMutablePointer<nlmsghdr> {
         func header(_ buffer: UnsafeMutablePointer<CChar>, _ type: nf_tables_msg_types, create: Bool, sequence: UInt32) -> UnsafeMutablePointer<nlmsghdr> {
             // Adds without NLM_F_EXCL, like `nft add`: an existing object is not an error.
             let flags = (create ? cnft_flag_create() : 0) | (acknowledged ? cnft_flag_ack() : 0)
@@ -101,7 +117,7 @@ public struct NftNetlinkBatch: Sendable {
             return header
 
         case .addRule:
-            throw NftablesError.unsupported(op.text)
+            preconditionFailure("rules are built by NftRuleEncoding")
 
         case .addSet(let set):
             let made = setObject(set.name)

@@ -141,8 +141,6 @@ public enum NftWire {
 
 public enum NftablesError: Error, Equatable, CustomStringConvertible {
     case commentTooLong(String)
-    /// An op this layer cannot encode yet (rules: their expressions are the next step).
-    case unsupported(String)
     case socket(String, errno: Int32)
     /// The kernel refused the batch; `op` is the first refused op as nft text.
     case refused(op: String, errno: Int32)
@@ -151,7 +149,6 @@ public enum NftablesError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .commentTooLong(let text): return "nftables comment longer than \(NftWire.commentLimit) bytes: '\(text)'"
-        case .unsupported(let op): return "nftables: not encoded in-process yet: \(op)"
         case .socket(let call, let errno): return "nftables netlink socket: \(call): \(String(cString: strerror(errno)))"
         case .refused(let op, let errno): return "nftables refused '\(op)': \(String(cString: strerror(errno)))"
         case .noAnswer: return "nftables: the kernel did not answer the batch"

@@ -1,8 +1,8 @@
 // Sends NftPlanner's ops through the in-process netlink batch, for
 // tests/integration/test_nft_batch.sh and for measuring; run only in a throwaway host.
 //
-//   nft-batch-probe skeleton                  table, chains and sets of NftPlanner.setup()
-//   nft-batch-probe network NAME BRIDGE       a network's chains (without rules) and elements
+//   nft-batch-probe skeleton                  NftPlanner.setup(): table, chains, sets, fixed rules
+//   nft-batch-probe network NAME BRIDGE       a network's chains, rules and elements
 //   nft-batch-probe remove-network NAME BRIDGE
 //   nft-batch-probe publish|unpublish CONTAINER ADDRESS HOSTIP HOSTPORTS CONTAINERPORTS tcp|udp
 //   nft-batch-probe fill N                    N containers each publishing one port, one batch
@@ -13,8 +13,6 @@
 //   nft-batch-probe teardown                  delete the table
 //   nft-batch-probe --print COMMAND ARGS...   print the ops as `nft -f` text instead of sending
 //
-// Rules are not encoded in-process yet, so `skeleton` and `network` leave their add-rule ops out
-// (and print them on stderr as skipped): what is sent is exactly what the layer supports.
 import BridgeModel
 import Nftables
 import Planning
@@ -30,13 +28,6 @@ func printError(_ text: String) {
 func fail(_ message: String) -> Never {
     printError("Error: \(message)\n")
     exit(1)
-}
-
-func withoutRules(_ ops: [NftOp]) -> [NftOp] {
-    ops.filter {
-        if case .addRule = $0 { printError("skipped (rules not encoded yet): \($0.text)\n"); return false }
-        return true
-    }
 }
 
 func network(_ name: String, _ bridge: String) -> NetworkRecord {
@@ -89,10 +80,10 @@ do {
     let socket = Sender(socket: printOnly ? nil : try NftSocket())
     switch command {
     case "skeleton":
-        try socket.apply(withoutRules(NftPlanner.setup()))
+        try socket.apply(NftPlanner.setup())
     case "network":
         guard rest.count == 2 else { fail("network NAME BRIDGE") }
-        try socket.apply(withoutRules(NftPlanner.networkOps(network(rest[0], rest[1]))))
+        try socket.apply(NftPlanner.networkOps(network(rest[0], rest[1])))
     case "remove-network":
         guard rest.count == 2 else { fail("remove-network NAME BRIDGE") }
         try socket.apply(NftPlanner.networkRemoval(network(rest[0], rest[1])))

@@ -159,10 +159,56 @@ import Testing
         #expect(!nftnl_set_is_set(set, UInt16(NFTNL_SET_DATA_TYPE.rawValue)))
     }
 
-    @Test func rulesAreRefusedNotFaked() {
-        // Rule expressions are the next layer: until then a batch with a rule is an error.
-        #expect(throws: NftablesError.self) {
-            try NftNetlinkBatch([.addRule(chain: "forward", [.verdict(.accept)], comment: "x")])
+    /// The expressions of the rule in a NEWRULE message, by name, and its comment.
+    func ruleExpressions(_ message: [UInt8]) -> (names: [String], userdata: [UInt8]) {
+        var message = message
+        let rule = nftnl_rule_alloc()!
+        defer { nftnl_rule_free(rule) }
+        guard message.withUnsafeMutableBytes({ nftnl_rule_nlmsg_parse($0.baseAddress!.assumingMemoryBound(to: nlmsghdr.self), rule) }) == 0
+        else { return ([], []) }
+        var names: [String] = []
+        let iterator = nftnl_expr_iter_create(rule)!
+        defer { nftnl_expr_iter_destroy(iterator) }
+        while let expr = nftnl_expr_iter_next(iterator) {
+            names.append(String(cString: nftnl_expr_get_str(expr, UInt16(NFTNL_EXPR_NAME))))
         }
+        var length: UInt32 = 0
+        let pointer = nftnl_rule_get_data(rule, UInt16(NFTNL_RULE_USERDATA.rawValue), &length)
+        return (names, pointer.map { Array(UnsafeRawBufferPointer(start: $0, count: Int(length))) } ?? [])
+    }
+
+    // The expression lists are what `nft --debug=netlink` shows for the same rule text.
+    @Test func interfaceMatchAndVerdict() throws {
+        let batch = try NftNetlinkBatch([.addRule(chain: "forward-br-x", [.interface(.output, "br-x"), .verdict(.accept)], comment: "net=x icc on")])
+        let found = messages(batch)
+        #expect(found.map(\.type) == [0x10, Self.subsystem | 6, 0x11]) // NFT_MSG_NEWRULE
+        #expect(found[1].flags & 0x800 != 0) // NLM_F_APPEND
+        let rule = ruleExpressions(found[1].bytes)
+        #expect(rule.names == ["meta", "cmp", "immediate"])
+        #expect(rule.userdata == (try NftWire.comment("bridgectl net=x icc on")))
+    }
+
+    @Test func publishedPortsAcceptRule() throws {
+        let hash = try NftNetlinkBatch([.addRule(chain: "forward", [.ctStatusDNAT, .publishedKeyInSet("published-accept"), .verdict(.accept)],
+                                                 comment: "published ports")])
+        #expect(ruleExpressions(messages(hash)[1].bytes).names
+                == ["ct", "bitwise", "cmp", "payload", "meta", "payload", "lookup", "immediate"])
+        // An interval set's key gets nft's byteorder step on the protocol register.
+        let interval = try NftNetlinkBatch([.addRule(chain: "forward", [.publishedKeyInSet("published-accept-ranges"), .verdict(.accept)],
+                                                     comment: "published port ranges")])
+        #expect(ruleExpressions(messages(interval)[1].bytes).names == ["payload", "meta", "byteorder", "payload", "lookup", "immediate"])
+    }
+
+    @Test func dnatRuleBringsItsAnonymousProtocolSet() throws {
+        let batch = try NftNetlinkBatch([.addRule(chain: "prerouting", [
+            .fibLocal(.destination), .destinationNotLoopback, .tcpOrUDP, .dnatThroughMap("published-any-address", byAddress: false, withPort: true),
+        ], comment: "published ports (every address)")], firstSequence: 7)
+        let found = messages(batch)
+        let s = Self.subsystem
+        // The set, its two elements, then the rule: all under the op's sequence number.
+        #expect(found.map(\.type) == [0x10, s | 9, s | 12, s | 6, 0x11])
+        #expect(found.dropFirst().dropLast().map(\.sequence) == [8, 8, 8])
+        #expect(ruleExpressions(found[3].bytes).names
+                == ["fib", "cmp", "payload", "cmp", "meta", "lookup", "meta", "payload", "lookup", "nat"])
     }
 }

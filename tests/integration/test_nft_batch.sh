@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The nftables backend's in-process netlink batch (issue #10, in progress): what the batch makes
-# is what `nft -f` makes of the same ops' text; shared setup and network creation are
-# idempotent; publish/unpublish are element changes; a refused batch applies nothing and names
-# the op; teardown leaves no table. Rules are not encoded in-process yet: the probe leaves them
-# out (and says so), so this checks tables, chains, sets, maps and elements.
+# (table, chains, rules, sets, maps, elements) is what `nft -f` makes of the same ops' text, down
+# to the kernel's expressions; shared setup and network creation are idempotent;
+# publish/unpublish are element changes; a refused batch applies nothing and names the op;
+# teardown leaves no table. Packets through this layout are the next step's test.
 source "$(dirname "$0")/lib.sh"
 require_bridgectl
 command -v nft >/dev/null || skip "needs nft (scripts/install-deps)"
@@ -14,6 +14,8 @@ listing() { nft list table ip bridgectl 2>&1; }
 # The listing with every set element on a line of its own, sorted: the order nft lists the
 # elements of an interval set in is the kernel's walk, not part of what was made.
 normalized() { listing | tr ',{}' '\n\n\n' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | grep -v '^$' | sort; }
+# The kernel's own view: every rule's expressions and every element's bytes, sorted likewise.
+bytecode() { nft --debug=netlink list table ip bridgectl 2>&1 | sort; }
 
 # Every step of a scenario, first in-process, then through `nft -f` of the printed ops: the two
 # tables must be listed identically.
@@ -36,6 +38,7 @@ for step in "${steps[@]}"; do
 done
 in_process=$(listing)
 in_process_normalized=$(normalized)
+in_process_bytecode=$(bytecode)
 expect_contains "the interface set holds the bridge, with its owner" "$in_process" '"br-web" comment "bridgectl net=web"'
 expect_contains "the verdict map jumps to the network's chain" "$in_process" '"br-web" comment "bridgectl net=web" : jump forward-br-web'
 expect_contains "a port on every address is keyed by protocol and port" "$in_process" \
@@ -48,6 +51,9 @@ expect_not_contains "unpublished: no element left" "$in_process" '172.18.0.3'
 expect_not_contains "a removed network: no element left" "$in_process" 'br-db'
 expect_contains "the forward base chain at priority filter" "$in_process" 'type filter hook forward priority filter; policy accept;'
 expect_contains "prerouting at dstnat" "$in_process" 'type nat hook prerouting priority dstnat; policy accept;'
+expect_contains "rules carry their owner's comment" "$in_process" 'oifname @bridges drop comment "bridgectl net=web isolated from other networks"'
+expect_contains "the DNAT rule with its anonymous protocol set" "$in_process" \
+	'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto { tcp, udp } dnat ip to meta l4proto . th dport map @published-any-address comment "bridgectl published ports (every address)"'
 
 section "the same ops through nft -f"
 expect_ok "probe teardown" "$probe" teardown
@@ -58,6 +64,7 @@ for step in "${steps[@]}"; do
 	expect_ok "nft -f of $step" nft -f "$_LIB_TMP/ops.nft"
 done
 expect_eq "nft -f made the same table as the in-process batches" "$in_process_normalized" "$(normalized)"
+expect_eq "down to the kernel's expressions and element bytes" "$in_process_bytecode" "$(bytecode)"
 
 section "idempotent creation, element-only publishing"
 expect_ok "setup again" "$probe" skeleton

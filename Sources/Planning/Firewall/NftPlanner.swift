@@ -99,6 +99,12 @@ public enum NftPlanner {
         NftSet(publishedAcceptRangesSet, key: publishedKey, interval: true),
     ]
 
+    /// Whether a set of bridgectl's table has `flags interval` (its lookups are encoded a little
+    /// differently).
+    public static func isIntervalSet(_ name: String) -> Bool {
+        sets.first { $0.name == name }?.interval ?? false
+    }
+
     /// The fixed rules of the base chains; none of them names a network or a container.
     static func baseRules() -> [NftOp] {
         func dnat(_ chain: String, outside: Bool, _ comment: String) -> [NftOp] {
