@@ -1,3 +1,4 @@
+import BridgeModel
 import CNftables
 import Planning
 
@@ -120,6 +121,24 @@ enum NftRuleEncoding {
                 u32($0, NFTNL_EXPR_FIB_DREG, register1)
             }
             compare(NFT_CMP_EQ, hostOrder(2)) // RTN_LOCAL
+        case .sourceInSubnet(let subnet):
+            // As nft: a prefix on a byte boundary loads and compares only its bytes; any other
+            // loads the address and masks it.
+            let prefixBytes = Array(subnet.address.octets.prefix(subnet.prefixLength / 8))
+            if subnet.prefixLength % 8 == 0 {
+                payload(NFT_PAYLOAD_NETWORK_HEADER, offset: 12, length: UInt32(prefixBytes.count), into: register1)
+                compare(NFT_CMP_EQ, prefixBytes)
+            } else {
+                payload(NFT_PAYLOAD_NETWORK_HEADER, offset: 12, length: 4, into: register1)
+                let mask = IPv4Network.mask(subnet.prefixLength)
+                append("bitwise") {
+                    u32($0, NFTNL_EXPR_BITWISE_SREG, register1); u32($0, NFTNL_EXPR_BITWISE_DREG, register1)
+                    u32($0, NFTNL_EXPR_BITWISE_LEN, 4)
+                    data($0, NFTNL_EXPR_BITWISE_MASK, [UInt8(mask >> 24), UInt8(mask >> 16 & 0xff), UInt8(mask >> 8 & 0xff), UInt8(mask & 0xff)])
+                    data($0, NFTNL_EXPR_BITWISE_XOR, [0, 0, 0, 0])
+                }
+                compare(NFT_CMP_EQ, subnet.address.octets)
+            }
         case .destinationNotLoopback:
             payload(NFT_PAYLOAD_NETWORK_HEADER, offset: 16, length: 1, into: register1)
             compare(NFT_CMP_NEQ, [127])

@@ -2,8 +2,9 @@
 // tests/integration/test_nft_batch.sh and for measuring; run only in a throwaway host.
 //
 //   nft-batch-probe skeleton                  NftPlanner.setup(): table, chains, sets, fixed rules
-//   nft-batch-probe network NAME BRIDGE       a network's chains, rules and elements
-//   nft-batch-probe remove-network NAME BRIDGE
+//   nft-batch-probe network NAME BRIDGE SUBNET [icc-off] [internal] [no-masquerade]
+//                                             a network's chains, rules and elements
+//   nft-batch-probe remove-network NAME BRIDGE SUBNET [the same words]
 //   nft-batch-probe publish|unpublish CONTAINER ADDRESS HOSTIP HOSTPORTS CONTAINERPORTS tcp|udp
 //   nft-batch-probe fill N                    N containers each publishing one port, one batch
 //   nft-batch-probe time N                    median µs of publishing then unpublishing one port
@@ -30,9 +31,19 @@ func fail(_ message: String) -> Never {
     exit(1)
 }
 
-func network(_ name: String, _ bridge: String) -> NetworkRecord {
-    NetworkRecord(id: ObjectID(String(repeating: "a", count: 64))!, name: name, kind: .user, created: "probe",
-                  bridgeName: bridge, subnet: try! IPv4Network(parsing: "172.18.0.0/16"), gateway: IPv4Address("172.18.0.1"))
+/// The record the planner needs from a network.
+func network(_ arguments: [String]) -> NetworkRecord {
+    guard arguments.count >= 3, let subnet = try? IPv4Network(parsing: arguments[2]) else {
+        fail("network NAME BRIDGE SUBNET [icc-off] [internal] [no-masquerade]")
+    }
+    let words = Set(arguments.dropFirst(3))
+    guard words.isSubset(of: ["icc-off", "internal", "no-masquerade"]) else { fail("unknown network options \(words)") }
+    var record = NetworkRecord(id: ObjectID(String(repeating: "a", count: 64))!, name: arguments[0], kind: .user, created: "probe",
+                               bridgeName: arguments[1], subnet: subnet,
+                               gateway: IPv4Address(subnet.address.value + 1), isInternal: words.contains("internal"))
+    record.options.enableICC = !words.contains("icc-off")
+    record.options.enableIPMasquerade = !words.contains("no-masquerade")
+    return record
 }
 
 func ports(_ text: String) -> ClosedRange<UInt16> {
@@ -82,11 +93,9 @@ do {
     case "skeleton":
         try socket.apply(NftPlanner.setup())
     case "network":
-        guard rest.count == 2 else { fail("network NAME BRIDGE") }
-        try socket.apply(NftPlanner.networkOps(network(rest[0], rest[1])))
+        try socket.apply(NftPlanner.networkOps(network(rest)))
     case "remove-network":
-        guard rest.count == 2 else { fail("remove-network NAME BRIDGE") }
-        try socket.apply(NftPlanner.networkRemoval(network(rest[0], rest[1])))
+        try socket.apply(NftPlanner.networkRemoval(network(rest)))
     case "publish":
         try socket.apply(publishOps(rest))
     case "unpublish":

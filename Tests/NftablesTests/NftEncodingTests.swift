@@ -199,6 +199,17 @@ import Testing
         #expect(ruleExpressions(messages(interval)[1].bytes).names == ["payload", "meta", "byteorder", "payload", "lookup", "immediate"])
     }
 
+    @Test func sourceSubnetAsNftEncodesIt() throws {
+        func names(_ subnet: String) throws -> [String] {
+            let batch = try NftNetlinkBatch([.addRule(chain: "hairpin-br-x", [.sourceInSubnet(try IPv4Network(parsing: subnet)), .masquerade],
+                                                      comment: "net=x hairpin")])
+            return ruleExpressions(messages(batch)[1].bytes).names
+        }
+        // A byte-aligned prefix compares its bytes only; any other is masked first.
+        #expect(try names("172.18.0.0/16") == ["payload", "cmp", "masq"])
+        #expect(try names("172.20.16.0/20") == ["payload", "bitwise", "cmp", "masq"])
+    }
+
     @Test func dnatRuleBringsItsAnonymousProtocolSet() throws {
         let batch = try NftNetlinkBatch([.addRule(chain: "prerouting", [
             .fibLocal(.destination), .destinationNotLoopback, .tcpOrUDP, .dnatThroughMap("published-any-address", byAddress: false, withPort: true),

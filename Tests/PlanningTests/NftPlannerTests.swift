@@ -19,6 +19,7 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             add map ip bridgectl from-bridge { type ifname : verdict; }
             add map ip bridgectl to-bridge { type ifname : verdict; }
             add map ip bridgectl nat-from-bridge { type ifname : verdict; }
+            add map ip bridgectl nat-to-bridge { type ifname : verdict; }
             add map ip bridgectl published-ports { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }
             add map ip bridgectl published-any-address { type inet_proto . inet_service : ipv4_addr . inet_service; }
             add map ip bridgectl published-ranges { type ipv4_addr . inet_proto . inet_service : ipv4_addr; flags interval; }
@@ -41,7 +42,8 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             add rule ip bridgectl output fib daddr type local meta l4proto { tcp, udp } dnat ip to meta l4proto . th dport map @published-any-address comment "bridgectl published ports from this host (every address)"
             add rule ip bridgectl output fib daddr type local meta l4proto { tcp, udp } dnat to ip daddr . meta l4proto . th dport map @published-ranges comment "bridgectl published ports from this host (ranges)"
             add rule ip bridgectl postrouting oifname @bridges fib saddr type local masquerade comment "bridgectl host to published ports"
-            add rule ip bridgectl postrouting iifname vmap @nat-from-bridge comment "bridgectl masquerade and hairpin"
+            add rule ip bridgectl postrouting iifname vmap @nat-from-bridge comment "bridgectl masquerade"
+            add rule ip bridgectl postrouting oifname vmap @nat-to-bridge comment "bridgectl hairpin"
 
             """)
     }
@@ -67,12 +69,15 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             add rule ip bridgectl forward-br-f00d00000001 accept comment "bridgectl net=front outbound"
             add chain ip bridgectl nat-br-f00d00000001
             flush chain ip bridgectl nat-br-f00d00000001
-            add rule ip bridgectl nat-br-f00d00000001 oifname "br-f00d00000001" ct status dnat masquerade comment "bridgectl net=front hairpin"
             add rule ip bridgectl nat-br-f00d00000001 oifname != "br-f00d00000001" masquerade comment "bridgectl net=front masquerade"
+            add chain ip bridgectl hairpin-br-f00d00000001
+            flush chain ip bridgectl hairpin-br-f00d00000001
+            add rule ip bridgectl hairpin-br-f00d00000001 ip saddr 172.18.0.0/16 ct status dnat masquerade comment "bridgectl net=front hairpin"
             add element ip bridgectl bridges { "br-f00d00000001" comment "bridgectl net=front" }
             add element ip bridgectl from-bridge { "br-f00d00000001" comment "bridgectl net=front" : jump forward-br-f00d00000001 }
             add element ip bridgectl to-bridge { "br-f00d00000001" comment "bridgectl net=front nothing else in" : drop }
             add element ip bridgectl nat-from-bridge { "br-f00d00000001" comment "bridgectl net=front" : jump nat-br-f00d00000001 }
+            add element ip bridgectl nat-to-bridge { "br-f00d00000001" comment "bridgectl net=front" : jump hairpin-br-f00d00000001 }
 
             """)
     }
@@ -91,11 +96,14 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             add rule ip bridgectl forward-br-bac000000002 drop comment "bridgectl net=back internal: nothing out"
             add chain ip bridgectl nat-br-bac000000002
             flush chain ip bridgectl nat-br-bac000000002
-            add rule ip bridgectl nat-br-bac000000002 oifname "br-bac000000002" ct status dnat masquerade comment "bridgectl net=back hairpin"
+            add chain ip bridgectl hairpin-br-bac000000002
+            flush chain ip bridgectl hairpin-br-bac000000002
+            add rule ip bridgectl hairpin-br-bac000000002 ip saddr 172.19.0.0/16 ct status dnat masquerade comment "bridgectl net=back hairpin"
             add element ip bridgectl bridges { "br-bac000000002" comment "bridgectl net=back" }
             add element ip bridgectl from-bridge { "br-bac000000002" comment "bridgectl net=back" : jump forward-br-bac000000002 }
             add element ip bridgectl to-bridge { "br-bac000000002" comment "bridgectl net=back internal: nothing in" : drop }
             add element ip bridgectl nat-from-bridge { "br-bac000000002" comment "bridgectl net=back" : jump nat-br-bac000000002 }
+            add element ip bridgectl nat-to-bridge { "br-bac000000002" comment "bridgectl net=back" : jump hairpin-br-bac000000002 }
 
             """)
     }
@@ -103,6 +111,7 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
     @Test func masqueradeOff() {
         let texts = NftPlanner.networkOps(Fixture.with(Fixture.front) { $0.enableIPMasquerade = false }).map(\.text)
         #expect(!texts.contains { $0.contains(" masquerade comment \"bridgectl net=front masquerade\"") })
+        #expect(texts.contains("add chain ip bridgectl nat-br-f00d00000001")) // empty, still reachable
         #expect(texts.contains { $0.contains("net=front hairpin") })
     }
 
@@ -113,6 +122,7 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
 
     @Test func removalDeletesElementsBeforeChains() {
         #expect(script(NftPlanner.networkRemoval(Fixture.front)) == """
+            delete element ip bridgectl nat-to-bridge { "br-f00d00000001" }
             delete element ip bridgectl nat-from-bridge { "br-f00d00000001" }
             delete element ip bridgectl to-bridge { "br-f00d00000001" }
             delete element ip bridgectl from-bridge { "br-f00d00000001" }
@@ -121,6 +131,8 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             delete chain ip bridgectl forward-br-f00d00000001
             flush chain ip bridgectl nat-br-f00d00000001
             delete chain ip bridgectl nat-br-f00d00000001
+            flush chain ip bridgectl hairpin-br-f00d00000001
+            delete chain ip bridgectl hairpin-br-f00d00000001
 
             """)
     }
@@ -131,7 +143,8 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             if case .flushChain = $0 { return false } else { return true }
         }))
         // Elements reference the chains: they go first.
-        #expect(undo.suffix(2) == [.deleteChain("nat-br-f00d00000001"), .deleteChain("forward-br-f00d00000001")])
+        #expect(undo.suffix(3) == [.deleteChain("hairpin-br-f00d00000001"), .deleteChain("nat-br-f00d00000001"),
+                                   .deleteChain("forward-br-f00d00000001")])
     }
 }
 
@@ -154,6 +167,7 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             delete set ip bridgectl from-bridge
             delete set ip bridgectl to-bridge
             delete set ip bridgectl nat-from-bridge
+            delete set ip bridgectl nat-to-bridge
             delete set ip bridgectl published-ports
             delete set ip bridgectl published-any-address
             delete set ip bridgectl published-ranges

@@ -21,14 +21,15 @@ bytecode() { nft --debug=netlink list table ip bridgectl 2>&1 | sort; }
 # tables must be listed identically.
 steps=(
 	"skeleton"
-	"network web br-web"
-	"network db br-db"
+	"network web br-web 172.18.0.0/16"
+	"network db br-db 172.19.16.0/20"
+	"network odd br-odd 172.20.16.0/20"
 	"publish api 172.18.0.2 0.0.0.0 8080 80 tcp"
 	"publish dns 172.18.0.3 127.0.0.1 5353 53 udp"
 	"publish range 172.18.0.4 0.0.0.0 20000-20009 20000-20009 tcp"
 	"publish shifted 172.18.0.5 10.0.0.5 21000-21002 80-82 tcp"
 	"unpublish dns 172.18.0.3 127.0.0.1 5353 53 udp"
-	"remove-network db br-db"
+	"remove-network db br-db 172.19.16.0/20"
 )
 
 section "in-process batches"
@@ -68,7 +69,7 @@ expect_eq "down to the kernel's expressions and element bytes" "$in_process_byte
 
 section "idempotent creation, element-only publishing"
 expect_ok "setup again" "$probe" skeleton
-expect_ok "the same network again" "$probe" network web br-web
+expect_ok "the same network again" "$probe" network web br-web 172.18.0.0/16
 expect_ok "the same publish again" "$probe" publish api 172.18.0.2 0.0.0.0 8080 80 tcp
 expect_eq "nothing changed" "$in_process_normalized" "$(normalized)"
 

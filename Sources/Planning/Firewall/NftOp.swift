@@ -80,6 +80,8 @@ public enum NftExpr: Codable, Hashable, Sendable {
     case fibLocal(NftAddressSide)
     /// `ip daddr != 127.0.0.0/8`.
     case destinationNotLoopback
+    /// `ip saddr 172.18.0.0/16`.
+    case sourceInSubnet(IPv4Network)
     /// `meta l4proto { tcp, udp }`: nft only accepts a port in a NAT map after a protocol match.
     case tcpOrUDP
     /// `ip daddr . meta l4proto . th dport @set`: the published-port key.
@@ -101,6 +103,7 @@ public enum NftExpr: Codable, Hashable, Sendable {
         case .ctStatusDNAT: return "ct status dnat"
         case .fibLocal(let side): return "fib \(side.rawValue) type local"
         case .destinationNotLoopback: return "ip daddr != 127.0.0.0/8"
+        case .sourceInSubnet(let subnet): return "ip saddr \(subnet.address)/\(subnet.prefixLength)"
         case .tcpOrUDP: return "meta l4proto { tcp, udp }"
         case .publishedKeyInSet(let set): return "ip daddr . meta l4proto . th dport @\(set)"
         case .verdictMap(let side, let map): return "\(side.rawValue) vmap @\(map)"

@@ -20,11 +20,18 @@ import BridgeModel
 ///     chain postrouting  nat hook postrouting    priority 100   (srcnat)
 ///         oifname @bridges fib saddr type local masquerade            host to published ports
 ///         iifname vmap @nat-from-bridge  -> chain nat-<bridge>        (per network)
+///         oifname vmap @nat-to-bridge    -> chain hairpin-<bridge>    (per network)
 ///
 ///     chain forward-<bridge>   icc accept|drop (oifname <bridge>); then internal: drop;
 ///                              else drop into other networks (oifname @bridges), accept outbound
-///     chain nat-<bridge>       hairpin (oifname <bridge> ct status dnat masquerade);
-///                              masquerade (oifname != <bridge>) unless internal or masquerade off
+///     chain nat-<bridge>       masquerade (oifname != <bridge>) unless internal or masquerade off
+///     chain hairpin-<bridge>   ip saddr <subnet> ct status dnat masquerade
+///
+/// Hairpin is found by output interface and source subnet, not input interface: br_netfilter
+/// bridges a connection DNATed back onto its own bridge instead of routing it, and runs
+/// postrouting for it without an input interface (found with real packets:
+/// tests/integration/test_nft_layout.sh). The iptables backend matches `-s subnet -o bridge`
+/// for the same reason.
 ///
 /// Sets and maps (the only things a container changes):
 ///
@@ -73,6 +80,7 @@ public enum NftPlanner {
     public static let fromBridgeMap = "from-bridge"
     public static let toBridgeMap = "to-bridge"
     public static let natFromBridgeMap = "nat-from-bridge"
+    public static let natToBridgeMap = "nat-to-bridge"
     public static let publishedPortsMap = "published-ports"
     public static let publishedAnyAddressMap = "published-any-address"
     public static let publishedRangesMap = "published-ranges"
@@ -92,6 +100,7 @@ public enum NftPlanner {
         NftSet(fromBridgeMap, key: [.ifname], data: [.verdict]),
         NftSet(toBridgeMap, key: [.ifname], data: [.verdict]),
         NftSet(natFromBridgeMap, key: [.ifname], data: [.verdict]),
+        NftSet(natToBridgeMap, key: [.ifname], data: [.verdict]),
         NftSet(publishedPortsMap, key: publishedKey, data: [.ipv4Address, .port]),
         NftSet(publishedAnyAddressMap, key: [.transportProtocol, .port], data: [.ipv4Address, .port]),
         NftSet(publishedRangesMap, key: publishedKey, data: [.ipv4Address], interval: true),
@@ -129,7 +138,8 @@ public enum NftPlanner {
             + [
                 .addRule(chain: postroutingChain, [.interfaceInSet(.output, set: bridgesSet), .fibLocal(.source), .masquerade],
                          comment: "host to published ports"),
-                .addRule(chain: postroutingChain, [.verdictMap(.input, map: natFromBridgeMap)], comment: "masquerade and hairpin"),
+                .addRule(chain: postroutingChain, [.verdictMap(.input, map: natFromBridgeMap)], comment: "masquerade"),
+                .addRule(chain: postroutingChain, [.verdictMap(.output, map: natToBridgeMap)], comment: "hairpin"),
             ]
     }
 
@@ -146,14 +156,15 @@ public enum NftPlanner {
 
     public static func forwardChain(of bridge: String) -> String { "forward-\(bridge)" }
     public static func natChain(of bridge: String) -> String { "nat-\(bridge)" }
+    public static func hairpinChain(of bridge: String) -> String { "hairpin-\(bridge)" }
 
     /// One network's chains and the elements that lead to them; `networkRemoval` deletes
     /// exactly these.
     public static func networkOps(_ network: NetworkRecord) -> [NftOp] {
-        guard network.subnet != nil else { return [] }
+        guard let subnet = network.subnet else { return [] }
         let bridge = network.bridgeName
         let owner = "net=\(network.name)"
-        let forward = forwardChain(of: bridge), nat = natChain(of: bridge)
+        let forward = forwardChain(of: bridge), nat = natChain(of: bridge), hairpin = hairpinChain(of: bridge)
         let icc = network.options.enableICC
         var forwardRules: [NftOp] = [
             .addRule(chain: forward, [.interface(.output, bridge), .verdict(icc ? .accept : .drop)], comment: "\(owner) icc \(icc ? "on" : "off")"),
@@ -167,15 +178,17 @@ public enum NftPlanner {
         }
         // Connections from the network's own containers to a published port on it (hairpin) get
         // the gateway as source, so the replies come back through the host and are un-NATed.
-        var natRules: [NftOp] = [
-            .addRule(chain: nat, [.interface(.output, bridge), .ctStatusDNAT, .masquerade], comment: "\(owner) hairpin"),
+        let hairpinRules: [NftOp] = [
+            .addRule(chain: hairpin, [.sourceInSubnet(subnet), .ctStatusDNAT, .masquerade], comment: "\(owner) hairpin"),
         ]
+        var natRules: [NftOp] = []
         if !network.isInternal && network.options.enableIPMasquerade {
             natRules.append(.addRule(chain: nat, [.interface(.output, bridge, negated: true), .masquerade], comment: "\(owner) masquerade"))
         }
         // Flushed after adding, so a repeated creation (restore, repair) replaces, never doubles.
         return [.addChain(NftChain(forward)), .flushChain(forward)] + forwardRules
             + [.addChain(NftChain(nat)), .flushChain(nat)] + natRules
+            + [.addChain(NftChain(hairpin)), .flushChain(hairpin)] + hairpinRules
             + networkElements(network).map { .addElement(set: $0.set, $0.element) }
     }
 
@@ -189,6 +202,7 @@ public enum NftPlanner {
             (toBridgeMap, NftElement(.interface(bridge), .verdict(.drop),
                                      comment: "\(owner) \(network.isInternal ? "internal: nothing in" : "nothing else in")")),
             (natFromBridgeMap, NftElement(.interface(bridge), .verdict(.jump(natChain(of: bridge))), comment: owner)),
+            (natToBridgeMap, NftElement(.interface(bridge), .verdict(.jump(hairpinChain(of: bridge))), comment: owner)),
         ]
     }
 
@@ -198,7 +212,7 @@ public enum NftPlanner {
         guard network.subnet != nil else { return [] }
         let bridge = network.bridgeName
         return networkElements(network).reversed().map { .deleteElement(set: $0.set, $0.element) }
-            + [forwardChain(of: bridge), natChain(of: bridge)].flatMap { [NftOp.flushChain($0), .deleteChain($0)] }
+            + [forwardChain(of: bridge), natChain(of: bridge), hairpinChain(of: bridge)].flatMap { [NftOp.flushChain($0), .deleteChain($0)] }
     }
 
     /// After the last network: the whole table, unless the user chain holds rules (the user's,
