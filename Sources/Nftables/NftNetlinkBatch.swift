@@ -174,7 +174,7 @@ public struct NftNetlinkBatch: Sendable {
                 case nil:
                     break
                 }
-                setBytes(item, NFTNL_SET_ELEM_USERDATA, try NftWire.comment("bridgectl \(element.comment)"))
+                setBytes(item, NFTNL_SET_ELEM_USERDATA, try NftWire.comment(NftComment.full(element.comment)))
             }
             nftnl_set_elem_add(made, item)
             let header = header(buffer, isAdd ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM, create: isAdd, sequence: sequence)

@@ -35,7 +35,7 @@ enum NftRuleEncoding {
         for expr in exprs {
             try add(expr, to: rule, sequence: sequence, anonymousSets: &anonymousSets, emit: emit)
         }
-        let userdata = try NftWire.comment("bridgectl \(comment)")
+        let userdata = try NftWire.comment(NftComment.full(comment))
         userdata.withUnsafeBytes { _ = nftnl_rule_set_data(rule, UInt16(NFTNL_RULE_USERDATA.rawValue), $0.baseAddress, UInt32($0.count)) }
         try emit { buffer in
             // NLM_F_APPEND: after the chain's last rule, as `nft add rule` does.

@@ -258,6 +258,16 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             """)
     }
 
+    @Test func longOwnersAreCutToNftsCommentLimit() {
+        // A 128-byte container name is valid; nft reads back no comment over 128 bytes.
+        let name = String(repeating: "n", count: 128)
+        let binding = PortBinding(hostIP: ip("255.255.255.255"), hostPorts: 65000...65535, containerPorts: 65000...65535, transport: .udp)
+        let element = NftPlanner.publishOps(container: name, address: address, bindings: [binding])[0].text
+        let comment = element.split(separator: "\"")[1]
+        #expect(comment.utf8.count == 128)
+        #expect(comment.hasPrefix("bridgectl container=nnn"))
+    }
+
     @Test func commandsAreShellQuoted() {
         let binding = PortBinding(hostIP: .any, hostPort: 8080, containerPort: 80, transport: .tcp)
         let commands = NftBatch(NftPlanner.publishOps(container: "api", address: address, bindings: [binding])).commands

@@ -190,6 +190,19 @@ public struct NftElement: Codable, Hashable, Sendable {
     }
 }
 
+/// The comment bridgectl stores with every rule and element: "bridgectl " and its owner's
+/// words, cut to nft's limit of 128 bytes (nft refuses to read a longer one back, and a
+/// container name alone may be 128 bytes). It only informs; nothing is found by its comment.
+public enum NftComment {
+    public static let limit = 128
+
+    public static func full(_ owner: String) -> String {
+        var text = "bridgectl \(owner)"
+        while text.utf8.count > limit { text.removeLast() }
+        return text
+    }
+}
+
 /// One change to bridgectl's table.
 public enum NftOp: Codable, Hashable, Sendable {
     /// Adds without NLM_F_EXCL, like `nft add`: already there is not an error, which is what
@@ -218,12 +231,12 @@ public enum NftOp: Codable, Hashable, Sendable {
         case .flushChain(let chain): return "flush chain \(table) \(chain)"
         case .deleteChain(let chain): return "delete chain \(table) \(chain)"
         case .addRule(let chain, let exprs, let comment):
-            return "add rule \(table) \(chain) \(exprs.map(\.text).joined(separator: " ")) comment \"bridgectl \(comment)\""
+            return "add rule \(table) \(chain) \(exprs.map(\.text).joined(separator: " ")) comment \"\(NftComment.full(comment))\""
         case .addSet(let set): return "add \(set.text)"
         case .deleteSet(let set): return "delete set \(table) \(set)"
         case .addElement(let set, let element):
             let value = element.value.map { " : \($0.text)" } ?? ""
-            return "add element \(table) \(set) { \(element.key.text) comment \"bridgectl \(element.comment)\"\(value) }"
+            return "add element \(table) \(set) { \(element.key.text) comment \"\(NftComment.full(element.comment))\"\(value) }"
         case .deleteElement(let set, let element):
             return "delete element \(table) \(set) { \(element.key.text) }"
         }
