@@ -21,6 +21,11 @@ let package = Package(
             name: "CNetlink", path: "Sources/CNetlink",
             pkgConfig: "libnl-route-3.0",
             providers: [.apt(["libnl-3-dev", "libnl-route-3-dev"])]),
+        // libnftnl + libmnl, for the nftables backend's in-process batches (issue #10, in progress).
+        .systemLibrary(
+            name: "CNftables", path: "Sources/CNftables",
+            pkgConfig: "libnftnl",
+            providers: [.apt(["libnftnl-dev", "libmnl-dev"])]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "BridgeModel"),
         .target(name: "Planning", dependencies: ["BridgeModel"]),
@@ -29,6 +34,10 @@ let package = Package(
         .target(name: "DNSServer", dependencies: ["DNS", "BridgeModel", "Planning", "HostSystem", "State", "ResolverControl", "CLinux"]),
         .target(name: "Templates"),
         .target(name: "Netlink", dependencies: ["CNetlink", "BridgeModel"]),
+        .target(name: "Nftables", dependencies: ["CNftables", "Planning", "BridgeModel"]),
+        // Sends NftPlanner's ops through Nftables from the command line, for the integration
+        // check and the measurements until the backend is wired into the CLI.
+        .executableTarget(name: "nft-batch-probe", dependencies: ["Nftables", "Planning", "BridgeModel"]),
         .target(name: "HostSystem", dependencies: ["CLinux", "BridgeModel"]),
         .target(name: "State", dependencies: ["BridgeModel", "HostSystem"]),
         .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "HostSystem", "State", "ResolverControl"]),
@@ -50,5 +59,6 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel", "ResolverControl", "Templates"]),
         .testTarget(name: "ResolverControlTests", dependencies: ["ResolverControl", "BridgeModel"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "CNetlink"]),
+        .testTarget(name: "NftablesTests", dependencies: ["Nftables", "CNftables", "Planning", "BridgeModel"]),
     ]
 )
