@@ -8,31 +8,39 @@ extension Session {
     /// or container (by name or ID) or for everything, orphans included only then. Reads only;
     /// what it finds is said in words naming the object and its owner.
     public func doctor(scope reference: String? = nil) throws -> [Drift] {
-        let candidates = reference == nil ? try store.indexedContainerNames() : nil
-        let ((expected, users), observed) = try observeWholeHost(entering: candidates) { () throws -> (value: (ExpectedHost, [ContainerRecord]), namespaces: [String]) in
-            let networks = try self.networks()
-            let containers = try self.containers()
-            Timing.mark("records read")
-            var expected = try expectedHost(networks: networks, containers: containers)
-            Timing.mark("expected host rendered")
-            var users = containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }
-            if let reference {
-                let owner = try owner(of: reference)
-                expected = expected.owned(by: owner)
-                let networkNames = Dictionary(uniqueKeysWithValues: networks.map { ($0.id, $0.name) })
-                users = users.filter { container in
-                    owner == .container(container.name)
-                        || container.endpoints.contains { networkNames[$0.networkID].map(HostOwner.network) == owner }
-                }
-            }
-            return ((expected, users), expected.namespaces.filter { !$0.isHostAlias }.map(\.name))
+        try reviewHost(scope: try reference.map(owner(of:))).drifts
+    }
+
+    /// One look at the host against the records: what doctor reports, explain draws and a
+    /// repair starts from.
+    struct HostReview {
+        var recorded: RecordedHost
+        var observed: HostSnapshot
+        var drifts: [Drift]
+    }
+
+    /// `scope`: judge only what this network or container owns (no orphans), entering only its
+    /// namespaces; nil: the whole host, every indexed namespace entered while the records are read.
+    func reviewHost(scope: HostOwner?) throws -> HostReview {
+        let candidates = scope == nil ? try store.indexedContainerNames() : nil
+        let (recorded, observed) = try observeWholeHost(entering: candidates) {
+            var recorded = try recordedHost()
+            if let scope { recorded.expected = recorded.expected.owned(by: scope) }
+            return recorded
         }
-        var drifts = expected.drifts(from: observed)
+        let networks = recorded.networks
+        let networkNames = Dictionary(uniqueKeysWithValues: networks.map { ($0.id, $0.name) })
+        let users = recorded.containers.filter { container in
+            ContainerPlanner.usesEmbeddedDNS(container, networks: networks) && (scope == nil
+                || scope == .container(container.name)
+                || container.endpoints.contains { networkNames[$0.networkID].map(HostOwner.network) == scope })
+        }
+        var drifts = recorded.expected.drifts(from: observed)
         Timing.mark("compared")
         drifts += resolverDrifts(serving: users.map(\.name))
         Timing.mark("resolver asked")
         if finishedInterruptedPlans > 0 { drifts.insert(Drift(owner: nil, kind: .interruptedPlansFinished(count: finishedInterruptedPlans)), at: 0) }
-        return drifts
+        return HostReview(recorded: recorded, observed: observed, drifts: drifts)
     }
 
     /// `reference` as an owner: a network first (as Docker resolves), then a container.

@@ -14,19 +14,12 @@ extension Session {
         case .container(let name): scope = .container(name)
         case .bridgectl: scope = .everything
         }
-        let networks = try networks()
-        let containers = try containers()
-        let expected = try expectedHost()
-        let names = expected.namespaces.filter { !$0.isHostAlias }.map(\.name)
-        let observed = try observeHost(Set(HostSnapshot.Part.allCases), containerNamespaces: names)
-        // The very comparison doctor makes, over the whole host: a network's picture needs its
+        // The very review doctor makes, over the whole host: a network's picture needs its
         // containers' drifts too, which a network-scoped doctor leaves out.
-        let users = containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }
-        var drifts = expected.drifts(from: observed) + resolverDrifts(serving: users.map(\.name))
-        if finishedInterruptedPlans > 0 {
-            drifts.insert(Drift(owner: nil, kind: .interruptedPlansFinished(count: finishedInterruptedPlans)), at: 0)
-        }
-        return Topology.build(scope: scope, networks: networks, containers: containers, expected: expected,
-                              observed: observed, drifts: drifts, namespaceDirectory: NetworkNamespace.runDirectory)
+        let review = try reviewHost(scope: nil)
+        let recorded = review.recorded
+        return Topology.build(scope: scope, networks: recorded.networks, containers: recorded.containers,
+                              expected: recorded.expected, observed: review.observed, drifts: review.drifts,
+                              namespaceDirectory: NetworkNamespace.runDirectory)
     }
 }

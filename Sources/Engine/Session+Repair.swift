@@ -22,15 +22,11 @@ extension Session {
     /// `restore` only builds. `scope`: one network or container (orphans are then left to the
     /// whole-host run); the firewall is mended whole either way, since its chains are shared.
     public func repair(scope reference: String? = nil, removingOrphans: Bool, dryRun: Bool) throws -> RepairReport {
-        let ((networks, containers, expected), observed) = try observeWholeHost(entering: try store.indexedContainerNames()) {
-            () throws -> (value: ([NetworkRecord], [ContainerRecord], ExpectedHost), namespaces: [String]) in
-            let networks = try self.networks()
-            let containers = try self.containers()
-            let expected = try expectedHost(networks: networks, containers: containers)
-            return ((networks, containers, expected), expected.namespaces.filter { !$0.isHostAlias }.map(\.name))
-        }
+        let review = try reviewHost(scope: nil)
+        let networks = review.recorded.networks, containers = review.recorded.containers
+        let expected = review.recorded.expected, observed = review.observed
         let dnsUsers = containers.filter { ContainerPlanner.usesEmbeddedDNS($0, networks: networks) }.map(\.name)
-        var found = expected.drifts(from: observed) + resolverDrifts(serving: dnsUsers)
+        var found = review.drifts
         let scope = try reference.map(owner(of:))
         if let scope { found = found.filter { $0.owner == scope || ($0.owner == .bridgectl && $0.kind.isFirewall) } }
         let orphans = removingOrphans && reference == nil ? found.filter(\.isOrphan) : []

@@ -2,8 +2,8 @@ import Glibc
 
 /// Work started on a thread of its own while the caller goes on; `join()` waits for it and
 /// hands back its result or error. For reads that need nothing of the caller's state (the
-/// host's links, files and ruleset while the records are decoded): two cores, two jobs.
-/// The thread never changes namespace, so nothing here runs anywhere but the host's.
+/// host's links, files and ruleset while the records are decoded: two cores, two jobs), and,
+/// joined at once, for `onFreshThread`, whose thread may enter a namespace and then ends.
 public final class BackgroundWork<T>: @unchecked Sendable {
     private let job: Job
     private var thread = pthread_t()

@@ -29,9 +29,5 @@ final class ProgressLine {
         drew = false
     }
 
-    private static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    private static func now() -> Double { Double(Clock.monotonicNanoseconds()) / 1e9 }
 }
