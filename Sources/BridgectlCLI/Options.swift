@@ -17,8 +17,9 @@ struct GlobalOptions: ParsableArguments {
     func session(mutating: Bool, dryRun: Bool = false) throws -> Session {
         guard Privileges.hasNetworkAdminCapabilities() else { throw EngineError.notPrivileged }
         // Tests, benches and demos set this so a mistake can never reach the real host's network.
-        if environmentValue("BRIDGECTL_REQUIRE_THROWAWAY") == "1", Privileges.isInInitialNetworkNamespace() {
-            throw EngineError.inInitialNamespace
+        if let requirement = ThrowawayGuard.requirementHere(environment: environmentValue("BRIDGECTL_REQUIRE_THROWAWAY")),
+           Privileges.isInInitialNetworkNamespace() {
+            throw EngineError.inInitialNamespace(requirement)
         }
         let failAt = environmentValue("BRIDGECTL_FAIL_AT_STEP").flatMap { Int($0) }
         let session = try Session(root: stateRoot, mutating: mutating, dryRun: dryRun, failAtStep: failAt)

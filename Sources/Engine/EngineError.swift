@@ -6,7 +6,8 @@ public enum EngineError: UserFacingError, Equatable {
     case containerNotFound(String)
     case ambiguousReference(String, kind: String, matches: Int)
     case notPrivileged
-    case inInitialNamespace
+    /// The reason a throwaway host is required (ThrowawayGuard).
+    case inInitialNamespace(String)
     case resolverCannotServe(container: String, reason: String)
     case corruptContainer(CorruptRecord)
     case corruptNetwork(CorruptRecord)
@@ -18,8 +19,8 @@ public enum EngineError: UserFacingError, Equatable {
         case .ambiguousReference(let reference, let kind, let matches):
             return "\(kind) ID prefix '\(Names.printable(reference))' is ambiguous (\(matches) matches)"
         case .notPrivileged: return "bridgectl must run as root (CAP_NET_ADMIN and CAP_SYS_ADMIN)"
-        case .inInitialNamespace:
-            return "refusing to run in the machine's initial network namespace (BRIDGECTL_REQUIRE_THROWAWAY is set)"
+        case .inInitialNamespace(let requirement):
+            return "refusing to run in the machine's initial network namespace (\(requirement))"
         case .resolverCannotServe(let container, let reason):
             return "container '\(container)' was not created: the DNS resolver cannot serve its namespace (\(reason))"
         case .corruptContainer(let corrupt):

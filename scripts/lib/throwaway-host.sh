@@ -142,6 +142,9 @@ real_host_snapshot() {
 	ip netns list 2>/dev/null
 	echo "== /etc/netns and /run/netns"
 	find /etc/netns /run/netns -mindepth 1 -maxdepth 2 2>/dev/null | sort
+	# The default state root: a command that ran outside its throwaway host writes records here.
+	echo "== /var/lib/bridgectl"
+	find /var/lib/bridgectl -mindepth 1 -maxdepth 2 2>/dev/null | sort
 	local tool
 	# A missing tool counts as an empty ruleset: scripts/test may install iptables between the two
 	# snapshots, and installing it adds no rule.
