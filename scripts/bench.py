@@ -14,6 +14,13 @@ publishing one port, and at N/4, N/2 and N times `doctor` on the clean host, `re
 reboot made by hand (resolver killed, every namespace, bridge and veth deleted, the firewall
 tables flushed and emptied, ip_forward off: only the state root and /etc/netns survive, as on a
 real reboot), the no-op `restore` after it, and `restore` after a firewall flush only.
+
+The firewall phase (issue #10, `scripts/bench --firewall nftables`) runs the same workload once
+per backend, side by side in one throwaway host: 20 network creates and removals, then N
+containers each publishing one port and their removal; first with `--firewall iptables`, then,
+with no network left, `--firewall nftables`. Its floor does the nftables backend's element
+changes with `nft -f`, one command per container (the port's DNAT element and its accept
+element, in a table of the same shape), beside the iproute2 batches.
 """
 import json
 import os
@@ -117,6 +124,65 @@ def summary(samples):
     }
 
 
+def floor_bridge_up():
+    must(["ip", "link", "add", "name", "floorbr", "type", "bridge"])
+    must(["ip", "addr", "add", "10.201.0.1/16", "dev", "floorbr"])
+    must(["ip", "link", "set", "floorbr", "up"])
+
+
+def floor_address(i):
+    return f"10.201.{(i + 2) >> 8}.{(i + 2) & 0xff}"
+
+
+def floor_create(i):
+    """One container's kernel work by hand: namespace, veth on floorbr, address, route."""
+    # addrgenmode none keeps IPv6 link-local autoconfiguration (and its multicast) off, as
+    # bridgectl's disable_ipv6 does, so the floor does not degrade with N for that reason.
+    host = (f"netns add f{i}\n"
+            f"link add vf{i} mtu 1500 master floorbr type veth peer name eth0 "
+            f"mtu 1500 address 02:42:0a:c9:{(i + 2) >> 8:02x}:{(i + 2) & 0xff:02x} netns f{i}\n"
+            f"link set vf{i} addrgenmode none\nlink set vf{i} up\n")
+    inside = (f"link set eth0 addrgenmode none\naddr add {floor_address(i)}/16 dev eth0\n"
+              "link set eth0 up\nlink set lo up\nroute add default via 10.201.0.1 dev eth0\n")
+    return must(["ip", "-batch", "-"], host) + must(["ip", "-n", f"f{i}", "-batch", "-"], inside)
+
+
+def port_rules(i, verb):
+    """The iptables floor's two rules for container i's port (verb -A or -D)."""
+    address = floor_address(i)
+    return (f"*nat\n{verb} FLOOR-DNAT -p tcp -m tcp --dport {20000 + i} -j DNAT --to-destination {address}:80\nCOMMIT\n"
+            f"*filter\n{verb} FLOOR-PORTS -d {address}/32 -o floorbr -p tcp -m tcp --dport 80 -m conntrack --ctstate DNAT -j ACCEPT\nCOMMIT\n")
+
+
+# The nftables floor's table: the two containers of the nftables backend's layout that a
+# published port changes (a DNAT map keyed by protocol and port, an accept set keyed by address,
+# protocol and port), with the rules that use them, in a table of its own.
+NFT_FLOOR_TABLE = """table ip floor {
+    map published-any-address { type inet_proto . inet_service : ipv4_addr . inet_service; }
+    set published-accept { type ipv4_addr . inet_proto . inet_service; }
+    chain prerouting {
+        type nat hook prerouting priority dstnat; policy accept;
+        fib daddr type local meta l4proto { tcp, udp } dnat ip to meta l4proto . th dport map @published-any-address
+    }
+    chain forward {
+        type filter hook forward priority filter; policy accept;
+        ct status dnat ip daddr . meta l4proto . th dport @published-accept accept
+    }
+}
+"""
+
+
+def nft_port_elements(i, verb):
+    """The nftables floor's command for container i's port: one `nft -f` of both elements, with
+    comments as bridgectl's carry (verb add or delete; a delete names the keys only)."""
+    address = floor_address(i)
+    if verb == "add":
+        return (f'add element ip floor published-any-address {{ tcp . {20000 + i} comment "floor f{i}" : {address} . 80 }}\n'
+                f'add element ip floor published-accept {{ {address} . tcp . 80 comment "floor f{i}" }}\n')
+    return (f"delete element ip floor published-any-address {{ tcp . {20000 + i} }}\n"
+            f"delete element ip floor published-accept {{ {address} . tcp . 80 }}\n")
+
+
 def bench_core(bridgectl, n):
     results = {}
     startup = [must([bridgectl, "--version"]) for _ in range(50)]
@@ -147,19 +213,7 @@ def bench_core(bridgectl, n):
     settle()
 
     # Floor: the same kernel work through iproute2's batch mode, 2 processes per container.
-    must(["ip", "link", "add", "name", "floorbr", "type", "bridge"])
-    must(["ip", "addr", "add", "10.201.0.1/16", "dev", "floorbr"])
-    must(["ip", "link", "set", "floorbr", "up"])
-    def floor_create(i):
-        # addrgenmode none keeps IPv6 link-local autoconfiguration (and its multicast) off, as
-        # bridgectl's disable_ipv6 does, so the floor does not degrade with N for that reason.
-        host = (f"netns add f{i}\n"
-                f"link add vf{i} mtu 1500 master floorbr type veth peer name eth0 "
-                f"mtu 1500 address 02:42:0a:c9:{(i + 2) >> 8:02x}:{(i + 2) & 0xff:02x} netns f{i}\n"
-                f"link set vf{i} addrgenmode none\nlink set vf{i} up\n")
-        inside = (f"link set eth0 addrgenmode none\naddr add 10.201.{(i + 2) >> 8}.{(i + 2) & 0xff}/16 dev eth0\n"
-                  "link set eth0 up\nlink set lo up\nroute add default via 10.201.0.1 dev eth0\n")
-        return must(["ip", "-batch", "-"], host) + must(["ip", "-n", f"f{i}", "-batch", "-"], inside)
+    floor_bridge_up()
     floor_creates = [floor_create(i) for i in range(n)]
     results[f"floor create: 2x ip -batch (N={n})"] = summary(floor_creates)
     floor_removes = [must(["ip", "netns", "del", f"f{i}"]) for i in range(n)]
@@ -168,10 +222,6 @@ def bench_core(bridgectl, n):
 
     # Floor with a port: the same plus one iptables-restore of the same two rules per container.
     must(["iptables-restore", "-w", "--noflush"], "*nat\n:FLOOR-DNAT - [0:0]\nCOMMIT\n*filter\n:FLOOR-PORTS - [0:0]\nCOMMIT\n")
-    def port_rules(i, verb):
-        address = f"10.201.{(i + 2) >> 8}.{(i + 2) & 0xff}"
-        return (f"*nat\n{verb} FLOOR-DNAT -p tcp -m tcp --dport {20000 + i} -j DNAT --to-destination {address}:80\nCOMMIT\n"
-                f"*filter\n{verb} FLOOR-PORTS -d {address}/32 -o floorbr -p tcp -m tcp --dport 80 -m conntrack --ctstate DNAT -j ACCEPT\nCOMMIT\n")
     floor_creates = []
     for i in range(n):
         floor_creates.append(floor_create(i) + must(["iptables-restore", "-w", "--noflush"], port_rules(i, "-A")))
@@ -182,6 +232,90 @@ def bench_core(bridgectl, n):
     must(["ip", "link", "del", "floorbr"])
     results["peak RSS of one bridgectl process (KiB)"] = peak_rss_kib
     return results
+
+
+def bench_firewall(bridgectl, n):
+    """The same commands on each backend (issue #10), then the nft -f floor."""
+    results = {}
+    for backend in ("iptables", "nftables"):
+        # The flag on every network create: the first fixes the backend (none is active then),
+        # the others confirm it; containers use the kept one, as a user's would.
+        chosen = [bridgectl, "--firewall", backend]
+        nets = [must(chosen + ["network", "create", f"bn{i}"]) for i in range(20)]
+        results[f"{backend}: network create"] = summary(nets)
+        removes = [must([bridgectl, "network", "rm", f"bn{i}"]) for i in range(20)]
+        results[f"{backend}: network rm"] = summary(removes)
+        must(chosen + ["network", "create", "--subnet", "10.200.0.0/16", "benchnet"])
+        creates = [must([bridgectl, "container", "create", f"p{i}", "--network", "benchnet", "-p", f"{20000 + i}:80"])
+                   for i in range(n)]
+        results[f"{backend}: container create -p (N={n})"] = summary(creates)
+        removes = [must([bridgectl, "container", "rm", f"p{i}"]) for i in range(n)]
+        results[f"{backend}: container rm -p (N={n})"] = summary(removes)
+        must([bridgectl, "network", "rm", "benchnet"])
+        code, text = output_of(["nft", "list", "tables"])
+        if "bridgectl" in text:
+            sys.exit(f"bench: table ip bridgectl left after the {backend} phase:\n{text}")
+        settle()
+
+    # Floor: iproute2's batches for the container, and one `nft -f` for its port's two elements.
+    floor_bridge_up()
+    must(["nft", "-f", "-"], NFT_FLOOR_TABLE)
+    floor_creates = [floor_create(i) + must(["nft", "-f", "-"], nft_port_elements(i, "add")) for i in range(n)]
+    results[f"floor create -p: + nft -f (N={n})"] = summary(floor_creates)
+    floor_removes = [must(["nft", "-f", "-"], nft_port_elements(i, "delete")) + must(["ip", "netns", "del", f"f{i}"])
+                     for i in range(n)]
+    results[f"floor rm -p: nft -f + ip netns del (N={n})"] = summary(floor_removes)
+    # The element changes alone, by the same one command per container, with N ports published.
+    must(["nft", "-f", "-"], "".join(nft_port_elements(i, "add") for i in range(n)))
+    adds = [must(["nft", "-f", "-"], nft_port_elements(n + i, "add")) for i in range(100)]
+    deletes = [must(["nft", "-f", "-"], nft_port_elements(n + i, "delete")) for i in range(100)]
+    results[f"floor nft -f add, {n} ports published"] = summary(adds)
+    results[f"floor nft -f delete, {n} ports published"] = summary(deletes)
+    must(["nft", "delete", "table", "ip", "floor"])
+    must(["ip", "link", "del", "floorbr"])
+    settle()
+    return results
+
+
+def report_firewall(results, n):
+    print(f"{'operation':44} {'median':>9} {'p90':>9} {'first':>9} {'last':>9} {'last/first':>10}")
+    for name, value in results.items():
+        print(f"{name:44} {value['median_ms']:>8.2f}ms {value['p90_ms']:>8.2f}ms "
+              f"{value['first_block_median_ms']:>8.2f}ms {value['last_block_median_ms']:>8.2f}ms "
+              f"{value['last_over_first']:>10}")
+    print()
+    rows = [("container create -p", f"container create -p (N={n})", f"floor create -p: + nft -f (N={n})"),
+            ("container rm -p", f"container rm -p (N={n})", f"floor rm -p: nft -f + ip netns del (N={n})"),
+            ("network create", "network create", None),
+            ("network rm", "network rm", None)]
+    print(f"{f'side by side (N={n}), median':36} {'iptables':>10} {'nftables':>10} {'nft -f floor':>13}")
+    for label, key, floor in rows:
+        cells = [f"{results[f'{backend}: {key}']['median_ms']:>8.2f}ms" for backend in ("iptables", "nftables")]
+        floor_cell = f"{results[floor]['median_ms']:>11.2f}ms" if floor else f"{'':>13}"
+        print(f"{label:36} {cells[0]} {cells[1]} {floor_cell}")
+        if key.startswith("container"):
+            ratios = [f"{results[f'{backend}: {key}']['last_over_first']:>10}" for backend in ("iptables", "nftables")]
+            floor_ratio = f"{results[floor]['last_over_first']:>13}"
+            print(f"{'  last/first':36} {ratios[0]} {ratios[1]} {floor_ratio}")
+    print()
+    nft = {key: results[f"nftables: {key}"] for key in
+           (f"container create -p (N={n})", f"container rm -p (N={n})", "network create")}
+    ipt = {key: results[f"iptables: {key}"] for key in nft}
+    publish, unpublish, network = nft.values()
+    print("targets (issue #10, nftables backend; iptables in brackets):")
+    for label, ok in [
+        (f"create -p median <= 11 ms ({publish['median_ms']:.2f} ms "
+         f"[{ipt[f'container create -p (N={n})']['median_ms']:.2f}])", publish["median_ms"] <= 11),
+        (f"rm with port median <= 6 ms ({unpublish['median_ms']:.2f} ms "
+         f"[{ipt[f'container rm -p (N={n})']['median_ms']:.2f}])", unpublish["median_ms"] <= 6),
+        (f"create -p last/first <= 1.2 ({publish['last_over_first']} "
+         f"[{ipt[f'container create -p (N={n})']['last_over_first']}])", publish["last_over_first"] <= 1.2),
+        (f"rm with port last/first <= 1.2 ({unpublish['last_over_first']} "
+         f"[{ipt[f'container rm -p (N={n})']['last_over_first']}])", unpublish["last_over_first"] <= 1.2),
+        (f"network create median <= 10 ms ({network['median_ms']:.2f} ms "
+         f"[{ipt['network create']['median_ms']:.2f}])", network["median_ms"] <= 10),
+    ]:
+        print(f"  {'met ' if ok else 'MISS'}  {label}")
 
 
 def must_be_clean(bridgectl, after):
@@ -397,10 +531,14 @@ def main():
     bridgectl = os.environ.get("BRIDGECTL", "bridgectl")
     arguments = sys.argv[1:]
     only_repair = arguments[:1] == ["doctor"]
-    if only_repair:
+    only_firewall = arguments[:1] == ["firewall"]
+    if only_repair or only_firewall:
         arguments = arguments[1:]
     n = int(arguments[0]) if arguments else 1000
-    if only_repair:
+    if only_firewall:
+        results = bench_firewall(bridgectl, n)
+        report_firewall(results, n)
+    elif only_repair:
         results = {f"doctor and restore (N={n})": bench_repair(bridgectl, n)}
         report_repair(results[f"doctor and restore (N={n})"])
     else:

@@ -339,6 +339,148 @@ mac_for_ip() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# The firewall, whichever backend this run uses. run.sh runs a test that declares
+# `# firewall backends: iptables nftables` once per backend, with BRIDGECTL_FIREWALL set for the
+# second run; these helpers let one test body check both. What they read:
+#   iptables  bridgectl's chains in iptables-save (BRIDGECTL-*, comments "bridgectl ...");
+#   nftables  table `ip bridgectl`, where every rule and set/map element carries its comment.
+
+FIREWALL=${BRIDGECTL_FIREWALL:-iptables}
+case $FIREWALL in
+iptables) ;;
+nftables) command -v nft >/dev/null || skip "the nftables backend needs nft (scripts/install-deps)" ;;
+*)
+	echo "BRIDGECTL_FIREWALL=$FIREWALL: expected iptables or nftables" >&2
+	exit 2
+	;;
+esac
+
+# iptables-save without its comment lines and counters: comparable before and after.
+iptables_dump() {
+	iptables-save | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//'
+}
+
+# The whole host's packet filter as comparable text: iptables-save's view and nft's (stateless,
+# so counters never differ). With iptables-nft the second repeats the first in nft syntax, and
+# adds every table iptables does not show, bridgectl's own included. Only for the nftables
+# backend: after the iptables backend, iptables-nft keeps the empty built-in base chains it
+# registered (nat PREROUTING, OUTPUT), which iptables-save shows either way.
+host_ruleset() {
+	iptables_dump
+	if command -v nft >/dev/null; then
+		nft -s list ruleset
+	fi
+}
+
+# bridgectl's part of the firewall in this backend's own words.
+firewall_dump() {
+	if [[ $FIREWALL == nftables ]]; then
+		nft list table ip bridgectl 2>/dev/null || true
+	else
+		iptables_dump
+	fi
+}
+
+# firewall_owned_by OWNER : every rule or set/map element whose comment starts with
+# "bridgectl OWNER" (e.g. "container=r3 ", "net=web "), one per line; empty if none.
+firewall_owned_by() {
+	if [[ $FIREWALL == nftables ]]; then
+		# A set's elements share one `elements = { a, b }` list: one line each.
+		firewall_dump | tr ',{}' '\n\n\n' | sed 's/^[[:space:]]*//' | grep -F -- "comment \"bridgectl $1" || true
+	else
+		iptables_dump | grep -F -- "--comment \"bridgectl $1" || true
+	fi
+}
+
+# firewall_count_owned_by OWNER : how many rules/elements firewall_owned_by finds.
+firewall_count_owned_by() {
+	firewall_owned_by "$1" | grep -c . || true
+}
+
+# bridgectl's rules and elements that do not name their owner in a "bridgectl ..." comment (the
+# user chain is the user's and exempt), one per line; empty when all do.
+firewall_uncommented() {
+	if [[ $FIREWALL == nftables ]]; then
+		nft -j list table ip bridgectl | python3 -c '
+import json, sys
+for item in json.load(sys.stdin)["nftables"]:
+    rule = item.get("rule")
+    if rule and rule["chain"] != "user" and not rule.get("comment", "").startswith("bridgectl "):
+        print("rule in %s: %s" % (rule["chain"], json.dumps(rule["expr"])))
+    found = item.get("set") or item.get("map")
+    for element in (found or {}).get("elem", []):
+        key = element[0] if isinstance(element, list) else element
+        comment = key.get("elem", {}).get("comment", "") if isinstance(key, dict) else ""
+        if not comment.startswith("bridgectl "):
+            print("element of %s: %s" % (found["name"], json.dumps(element)))
+'
+	else
+		iptables_dump | grep -E '^-A ' | grep -E 'BRIDGECTL|bridgectl' |
+			grep -v -- '--comment "bridgectl ' | grep -v '^-A BRIDGECTL-USER ' || true
+	fi
+}
+
+# The user's own chain, the equivalent of Docker's DOCKER-USER: BRIDGECTL-USER, or chain `user`
+# of table ip bridgectl. firewall_user_drop_from ADDR puts a rule there dropping ADDR's traffic;
+# firewall_user_rule_text ADDR is how the backend lists that rule; firewall_user_rules lists
+# the chain's rules; firewall_user_undrop_from ADDR deletes the rule again.
+firewall_user_drop_from() {
+	if [[ $FIREWALL == nftables ]]; then
+		nft add rule ip bridgectl user ip saddr "$1" drop
+	else
+		iptables -I BRIDGECTL-USER -s "$1/32" -j DROP
+	fi
+}
+
+firewall_user_rule_text() {
+	if [[ $FIREWALL == nftables ]]; then
+		echo "ip saddr $1 drop"
+	else
+		echo "-A BRIDGECTL-USER -s $1/32 -j DROP"
+	fi
+}
+
+firewall_user_rules() {
+	if [[ $FIREWALL == nftables ]]; then
+		nft list chain ip bridgectl user | sed -n 's/^[[:space:]]*//; /^\(table\|chain\|}\)/!p'
+	else
+		iptables -S BRIDGECTL-USER | grep '^-A ' || true
+	fi
+}
+
+firewall_user_undrop_from() {
+	if [[ $FIREWALL == nftables ]]; then
+		local handle
+		handle=$(nft -a list chain ip bridgectl user | sed -n "s/^[[:space:]]*ip saddr $1 drop # handle \([0-9]*\)$/\1/p")
+		[[ -n $handle ]] && nft delete rule ip bridgectl user handle "$handle"
+	else
+		iptables -D BRIDGECTL-USER -s "$1/32" -j DROP
+	fi
+}
+
+# The first rule forwarded packets meet in bridgectl's part of the forward hook.
+firewall_first_forward_rule() {
+	if [[ $FIREWALL == nftables ]]; then
+		nft list chain ip bridgectl forward | sed 's/^[[:space:]]*//' | grep -vE '^(table|chain|type) |^}' | head -n1
+	else
+		iptables -S FORWARD | grep '^-A ' | head -n1
+	fi
+}
+
+# Anything of bridgectl's in either firewall, whichever backend made it: BRIDGECTL chains or
+# bridgectl comments in iptables-save, a bridgectl table in nftables. Empty when there is none.
+firewall_leftovers() {
+	iptables-save | grep -E 'BRIDGECTL|"bridgectl ' | sed 's/^/iptables: /' || true
+	if command -v nft >/dev/null; then
+		nft list tables | grep -w bridgectl | sed 's/^/nftables: /' || true
+	fi
+}
+
+expect_no_firewall_leftovers() {
+	expect_eq "$1" "" "$(firewall_leftovers)"
+}
+
+# ---------------------------------------------------------------------------------------------
 # TCP probes (python3, so no extra package is needed)
 
 # python3 -c "$TCP_SERVER_PY" LABEL PORT : answers every connection with one line

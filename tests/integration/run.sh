@@ -3,6 +3,12 @@
 #
 #   tests/integration/run.sh [TEST...]      (TEST: test_foo or test_foo.sh; default: all)
 #
+# A test whose file has the line `# firewall backends: iptables nftables` runs once per backend,
+# in a throwaway host of its own each time: `test_foo` with the default (iptables), then
+# `test_foo[nftables]` with BRIDGECTL_FIREWALL=nftables (lib.sh's firewall_* helpers read
+# whichever backend is in use). `test_foo[nftables]` as a TEST runs only that one; every other
+# test runs on the default backend only (BRIDGECTL_FIREWALL is cleared for it).
+#
 # Env: BRIDGECTL (binary, default $repo/.build/release/bridgectl), TEST_TIMEOUT (seconds per test,
 # default 300), BRIDGECTL_TEST_LOGS (folder for per-test logs, default a new /tmp folder).
 #
@@ -24,20 +30,46 @@ timeout_s=${TEST_TIMEOUT:-300}
 logs=${BRIDGECTL_TEST_LOGS:-$(mktemp -d /tmp/bridgectl-itest.XXXXXX)}
 mkdir -p "$logs"
 
-tests=()
+# The backends a test file declares (the default one when it declares none).
+backends_of() {
+	local line
+	line=$(sed -n 's/^# firewall backends: *//p' "$1" | head -n1)
+	echo "${line:-iptables}"
+}
+
+# Runs to make, each "FILE BACKEND": the first backend a file declares is the default one, run
+# under the file's own name; the others under test_foo[BACKEND].
+runs=()
+add_runs() { # FILE [BACKEND]
+	local backend
+	for backend in $(backends_of "$1"); do
+		if [[ -z ${2-} || $2 == "$backend" ]]; then
+			runs+=("$1 $backend")
+		fi
+	done
+}
 if [[ $# -gt 0 ]]; then
 	for name in "$@"; do
+		backend=
+		if [[ $name =~ ^(.*)\[([a-z]+)\]$ ]]; then
+			name=${BASH_REMATCH[1]}
+			backend=${BASH_REMATCH[2]}
+		fi
 		name=${name%.sh}
 		name=${name##*/}
 		[[ -f $here/$name.sh ]] || {
 			echo "no such test: $here/$name.sh" >&2
 			exit 2
 		}
-		tests+=("$here/$name.sh")
+		if [[ -n $backend ]] && ! grep -qw -- "$backend" <<<"$(backends_of "$here/$name.sh")"; then
+			echo "$name does not run on the $backend backend (its '# firewall backends:' line)" >&2
+			exit 2
+		fi
+		add_runs "$here/$name.sh" "$backend"
 	done
 else
 	for t in "$here"/test_*.sh; do
-		[[ -e $t ]] && tests+=("$t")
+		[[ -e $t ]] && add_runs "$t"
 	done
 fi
 
@@ -79,10 +111,21 @@ report() { # report STATUS NAME LOG RC [REASON]
 	: "$rc"
 }
 
+run_name() { # FILE BACKEND
+	local name
+	name=$(basename "$1" .sh)
+	if [[ $2 == "$(backends_of "$1" | awk '{ print $1 }')" ]]; then
+		echo "$name"
+	else
+		echo "$name[$2]"
+	fi
+}
+
 if [[ $(id -u) -ne 0 ]]; then
 	report SKIP harness_selftest "" 0 "needs root: creates network namespaces"
-	for t in "${tests[@]}"; do
-		report SKIP "$(basename "$t" .sh)" "" 0 "needs root: creates network namespaces"
+	for r in "${runs[@]}"; do
+		read -r t backend <<<"$r"
+		report SKIP "$(run_name "$t" "$backend")" "" 0 "needs root: creates network namespaces"
 	done
 	echo "$passed passed, $failed failed, $skipped skipped"
 	exit 0
@@ -106,9 +149,16 @@ else
 	harness_ok=0
 fi
 
-for t in "${tests[@]}"; do
-	name=$(basename "$t" .sh)
-	log=$logs/$name.log
+for r in "${runs[@]}"; do
+	read -r t backend <<<"$r"
+	name=$(run_name "$t" "$backend")
+	log=$logs/${name//[\[\]]/.}
+	log=${log%.}.log
+	if [[ $backend == "$(backends_of "$t" | awk '{ print $1 }')" ]]; then
+		unset BRIDGECTL_FIREWALL
+	else
+		export BRIDGECTL_FIREWALL=$backend
+	fi
 	if [[ $harness_ok -ne 1 ]]; then
 		report FAIL "$name" "" 1 "not run: the harness self-test failed"
 		continue
