@@ -2,7 +2,9 @@
 # Containers (named network namespaces), checked by their real effects: interfaces, addresses,
 # MACs, routes, /etc/netns files, `ip netns` compatibility, a TCP connection between containers,
 # exec/run, multi-network, none/host, connect/disconnect, ls/inspect/rm/prune, the default bridge.
-# Isolation between networks belongs to the firewall issue and is not tested here.
+# Isolation between networks belongs to the firewall issue and is not tested here; the traffic
+# that is (container to container, host to container) must flow on both firewall backends.
+# firewall backends: iptables nftables
 source "$(dirname "$0")/lib.sh"
 require_bridgectl
 
@@ -231,3 +233,4 @@ expect_ok "container rm -f busy" bridgectl container rm -f busy
 
 section "teardown"
 expect_ok "network rm everything" bridgectl network rm app-network n1 n2 int1
+expect_no_firewall_leftovers "no rule or table of bridgectl's is left ($FIREWALL backend)"
