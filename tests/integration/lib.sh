@@ -386,7 +386,7 @@ firewall_dump() {
 firewall_owned_by() {
 	if [[ $FIREWALL == nftables ]]; then
 		# A set's elements share one `elements = { a, b }` list: one line each.
-		firewall_dump | tr ',{}' '\n\n\n' | sed 's/^[[:space:]]*//' | grep -F -- "comment \"bridgectl $1" || true
+		firewall_dump | tr ',{}' '\n\n\n' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | grep -F -- "comment \"bridgectl $1" || true
 	else
 		iptables_dump | grep -F -- "--comment \"bridgectl $1" || true
 	fi

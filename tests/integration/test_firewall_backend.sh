@@ -57,6 +57,15 @@ if has_table; then pass "table ip bridgectl exists"; else fail "table ip bridgec
 expect_ok "network rm dropped" bridgectl network rm dropped
 if no_table; then pass "the last network's removal deleted the table"; else fail "the last network's removal deleted the table" "$(nft list tables)"; fi
 
+section "a host with no iptables table at all: nftables mode adds only its own table, and takes it away"
+nft delete table ip filter
+expect_eq "the ruleset is empty" "" "$(nft -s list ruleset)"
+expect_ok "network create (the kept backend)" bridgectl network create pristine
+expect_eq "the only table is bridgectl's (reading the FORWARD policy made no iptables table)" \
+	"table ip bridgectl" "$(nft list tables)"
+expect_ok "network rm pristine" bridgectl network rm pristine
+expect_eq "the ruleset is empty again" "" "$(nft -s list ruleset)"
+
 section "--dry-run in nftables mode prints nft commands that nft -f accepts"
 world=$(settled_world_snapshot)
 expect_ok "--dry-run network create" bridgectl --firewall nftables network create --dry-run --subnet 10.77.0.0/16 dry
