@@ -153,7 +153,7 @@ public struct HostRepair: Equatable, Sendable {
                     } else if sysctlDiffers(key, value) || (remade && key.contains(bridge)) {
                         self.steps.append(step)
                     }
-                case .applyRules:
+                case .applyRules, .applyNftables:
                     continue // one batch for the whole host
                 default:
                     if remade { self.steps.append(step) }
@@ -230,7 +230,7 @@ public struct HostRepair: Equatable, Sendable {
                     let file = String(path.split(separator: "/").last ?? "")
                     let present = observed.etcNetns[name]?[file]
                     if present != contents { steps.append(.writeFile(path: path, contents: contents, previous: present)) }
-                case .applyRules:
+                case .applyRules, .applyNftables:
                     continue // one batch for the whole host
                 default:
                     if namespaceMissing { steps.append(step) }
