@@ -23,10 +23,10 @@ extension NftablesDriver {
     /// Whether chain `user` holds the user's rules: the only read of bridgectl's table on the
     /// remove path, and only when the last network goes.
     static func userChainHasRules() throws -> Bool {
-        try NftQuery.ruleCount(chain: NftPlanner.userChain) > 0
+        try NftTableReader().ruleCount(chain: NftPlanner.userChain) > 0
     }
 
     static func iptablesForwardPolicyIsDrop() throws -> Bool {
-        try NftQuery.iptablesForwardPolicyIsDrop()
+        try NftTableReader().iptablesForwardPolicyIsDrop()
     }
 }
