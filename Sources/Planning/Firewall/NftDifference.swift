@@ -16,6 +16,15 @@ public enum NftDifference: Equatable, Sendable, CustomStringConvertible {
     /// Elements of a set that fit none of bridgectl's forms (so they cannot be named one by one).
     case foreignElements(set: String, count: Int)
 
+    /// Something in bridgectl's table that no record accounts for: reported always, removed only
+    /// by `doctor --fix`, like an orphan rule of the iptables backend.
+    public var isOrphan: Bool {
+        switch self {
+        case .tableUnexpected, .chainUnexpected, .setUnexpected, .elementUnexpected, .foreignElements: return true
+        default: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .tableMissing: return "nftables: table \(NftTable.qualified) missing"

@@ -36,6 +36,11 @@ public struct HostRepair: Equatable, Sendable {
         }
         let ops = firewallRepair(expected: expected, observed: observed.firewall, orphans: orphans)
         if !ops.isEmpty { builder.steps.append(.applyRules(RuleBatch(ops))) }
+        if observed.parts.contains(.nftables) {
+            let nftables = nftablesRepair(expected: expected, observed: observed.nftables, orphans: orphans)
+            if !nftables.ops.isEmpty { builder.steps.append(.applyNftables(NftBatch(nftables.ops))) }
+            builder.leftAlone += nftables.leftAlone
+        }
         return HostRepair(steps: builder.steps, leftAlone: builder.leftAlone)
     }
 
