@@ -50,7 +50,8 @@ handle=$(nft -a list chain ip bridgectl forward-br-a | sed -n 's/.*comment "brid
 expect_match "the outbound rule has a handle" '^[0-9]+$' "$handle"
 expect_ok "nft delete rule by handle" nft delete rule ip bridgectl forward-br-a handle "$handle"
 expect_ok "nft add a foreign element" nft add element ip bridgectl bridges '{ "br-evil" }'
-expect_ok "nft add a rule to the user chain" nft add rule ip bridgectl user ip saddr 10.9.9.9 drop
+expect_ok "nft add a rule to the user chain" nft add rule ip bridgectl user ip saddr 10.9.9.9 drop comment '"mine"'
+expect_contains "a comment nft wrote reads back" "$("$probe" read 2>&1)" $'chain user\n  rule "mine"'
 expect_eq "the differences name the three changes to bridgectl's objects, not the user's rule" \
 	'nftables: rules of chain forward-br-a differ: missing "bridgectl net=a outbound"
 nftables: element "br-evil" in set bridges is not bridgectl'"'"'s
@@ -62,7 +63,10 @@ section "objects that are not bridgectl's"
 expect_ok "nft add chain" nft add chain ip bridgectl mine
 expect_ok "nft add set" nft add set ip bridgectl mine-set '{ type ipv4_addr; }'
 expect_ok "nft add a range of no bridgectl form" nft add element ip bridgectl published-accept-ranges '{ 10.0.0.0/8 . tcp . 80 }'
+expect_ok "nft add a single value to an interval set" nft add element ip bridgectl published-accept-ranges '{ 172.18.0.9 . tcp . 80 }'
 found=$(differences)
+expect_contains "the single value reads back as nft wrote it" "$found" \
+	"nftables: element 172.18.0.9 . tcp . 80 in set published-accept-ranges is not bridgectl's"
 expect_contains "a foreign chain" "$found" "nftables: chain mine is not bridgectl's"
 expect_contains "a foreign set" "$found" "nftables: set mine-set is not bridgectl's"
 expect_contains "an element of no bridgectl form is counted" "$found" \
@@ -80,6 +84,7 @@ expect_eq "only what bridgectl did not make is left" \
 	"nftables: chain mine is not bridgectl's
 nftables: element \"br-evil\" in set bridges is not bridgectl's
 nftables: set mine-set is not bridgectl's
+nftables: element 172.18.0.9 . tcp . 80 in set published-accept-ranges is not bridgectl's
 nftables: 1 element in set published-accept-ranges fits none of bridgectl's forms" "$found"
 
 section "iptables-nft's FORWARD policy"
