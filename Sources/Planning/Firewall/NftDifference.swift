@@ -42,7 +42,7 @@ public enum NftDifference: Equatable, Sendable, CustomStringConvertible {
         case .elementUnexpected(let set, let element):
             return "nftables: element \(element.text) in \(Self.kind(set, element)) \(set) is not bridgectl's"
         case .foreignElements(let set, let count):
-            return "nftables: \(count) element\(count == 1 ? "" : "s") in set \(set) fit none of bridgectl's forms"
+            return "nftables: \(count) element\(count == 1 ? " in set \(set) fits" : "s in set \(set) fit") none of bridgectl's forms"
         }
     }
 
