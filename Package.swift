@@ -36,11 +36,11 @@ let package = Package(
         .target(name: "Netlink", dependencies: ["CNetlink", "BridgeModel"]),
         .target(name: "Nftables", dependencies: ["CNftables", "Planning", "BridgeModel"]),
         // Sends NftPlanner's ops through Nftables from the command line, for the integration
-        // check and the measurements until the backend is wired into the CLI.
+        // checks of the encoding and the measurements of the bare batch.
         .executableTarget(name: "nft-batch-probe", dependencies: ["Nftables", "Planning", "BridgeModel"]),
         .target(name: "HostSystem", dependencies: ["CLinux", "BridgeModel"]),
         .target(name: "State", dependencies: ["BridgeModel", "HostSystem"]),
-        .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "HostSystem", "State", "ResolverControl"]),
+        .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "Nftables", "HostSystem", "State", "ResolverControl"]),
         .target(name: "BridgectlCLI", dependencies: [
             "BridgeModel", "Planning", "State", "Engine", "HostSystem", "ResolverControl", "Templates",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -22,6 +22,7 @@ public enum ModelError: UserFacingError, Equatable {
     case invalidKeyValue(String, flag: String)
     case invalidAddHost(String)
     case invalidPublish(String, reason: String)
+    case invalidFirewall(String)
 
     /// User values are shown with control characters escaped, so the message stays one line
     /// and shows exactly what was given.
@@ -40,6 +41,7 @@ public enum ModelError: UserFacingError, Equatable {
         case .invalidKeyValue(let text, let flag): return "invalid \(flag) '\(shown(text))': expected KEY=VALUE"
         case .invalidAddHost(let text): return "invalid --add-host '\(shown(text))': expected NAME:IP or NAME:host-gateway"
         case .invalidPublish(let text, let reason): return "invalid --publish '\(shown(text))': \(reason)"
+        case .invalidFirewall(let text): return "invalid firewall backend '\(shown(text))': expected iptables or nftables"
         }
     }
 }

@@ -20,6 +20,9 @@ public struct NetworkRecord: Codable, Equatable, Sendable {
     public var labels: [String: String]
     /// Why IPAM passed over default subnets, for `inspect` and `--verbose`.
     public var ipamNotes: [String]
+    /// The backend holding the network's rules, set when it is activated; absent in records of
+    /// iptables networks (and of every record written before there was a choice).
+    public var firewallBackend: FirewallBackend?
 
     public init(id: ObjectID, name: String, kind: Kind, created: String, bridgeName: String,
                 subnet: IPv4Network? = nil, gateway: IPv4Address? = nil, ipRange: IPv4Network? = nil,
@@ -34,6 +37,14 @@ public struct NetworkRecord: Codable, Equatable, Sendable {
 
     /// Bridge-backed networks own a bridge device and hand out addresses; host and none do not.
     public var isBridged: Bool { kind == .user || kind == .defaultBridge }
+    public var firewall: FirewallBackend { firewallBackend ?? .iptables }
+
+    /// The record with its rules in `backend` (iptables stays unwritten, as in older records).
+    public func withFirewall(_ backend: FirewallBackend) -> NetworkRecord {
+        var record = self
+        record.firewallBackend = backend == .iptables ? nil : backend
+        return record
+    }
     public var driver: String { kind == .host ? "host" : kind == .none ? "null" : "bridge" }
     public var scope: String { "local" }
 }

@@ -23,7 +23,9 @@ public struct Bridgectl: ParsableCommand {
     public static func runAsMain() -> Never {
         var command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            let (arguments, environment) = LeadingGlobalOptions.split(Array(CommandLine.arguments.dropFirst()))
+            for (name, value) in environment { setenv(name, value, 1) }
+            command = try parseAsRoot(arguments)
         } catch {
             exit(withError: error)
         }

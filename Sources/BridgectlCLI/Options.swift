@@ -9,8 +9,18 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("State directory (default: $BRIDGECTL_ROOT or /var/lib/bridgectl).", valueName: "dir"))
     var root: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Firewall backend for networks this host activates from now on: iptables (default) or nftables; kept in the state root (default: $BRIDGECTL_FIREWALL).",
+        valueName: "backend"))
+    var firewall: String?
+
     var stateRoot: String {
         root ?? environmentValue("BRIDGECTL_ROOT") ?? "/var/lib/bridgectl"
+    }
+
+    /// The backend asked for, if any; a bad name is one `Error:` line naming it.
+    func requestedFirewall() throws -> FirewallBackend? {
+        try (firewall ?? environmentValue("BRIDGECTL_FIREWALL")).map { text throws(ModelError) in try FirewallBackend(parsing: text) }
     }
 
     /// Opens the store (locked) after the privilege and safety checks every command shares.
@@ -22,7 +32,9 @@ struct GlobalOptions: ParsableArguments {
             throw EngineError.inInitialNamespace(requirement)
         }
         let failAt = environmentValue("BRIDGECTL_FAIL_AT_STEP").flatMap { Int($0) }
+        let requested = try requestedFirewall()
         let session = try Session(root: stateRoot, mutating: mutating, dryRun: dryRun, failAtStep: failAt)
+        session.requestedFirewall = requested
         Timing.mark("checks, lock, recovery, built-in networks")
         return session
     }
@@ -32,6 +44,33 @@ extension GlobalOptions {
     /// The session of a command that changes something: under --dry-run it writes nothing.
     func session(for mutation: MutationOptions) throws -> Session {
         try session(mutating: !mutation.dryRun, dryRun: mutation.dryRun)
+    }
+}
+
+/// Global flags written before the subcommand (`bridgectl --firewall nftables network create x`),
+/// which ArgumentParser only takes after it: each is the same as its environment variable, so
+/// they are taken off the front and returned as such. Parsing stops at the first other word.
+enum LeadingGlobalOptions {
+    static let environmentNames = ["--root": "BRIDGECTL_ROOT", "--firewall": "BRIDGECTL_FIREWALL"]
+
+    static func split(_ arguments: [String]) -> (remaining: [String], environment: [String: String]) {
+        var environment: [String: String] = [:]
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let word = arguments[index]
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let name = environmentNames[parts[0]] else { break }
+            if parts.count == 2 {
+                environment[name] = parts[1]
+                index += 1
+            } else if index + 1 < arguments.endIndex {
+                environment[name] = arguments[index + 1]
+                index += 2
+            } else {
+                break // a flag without its value: left for ArgumentParser to report
+            }
+        }
+        return (Array(arguments[index...]), environment)
     }
 }
 

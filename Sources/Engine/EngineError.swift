@@ -11,6 +11,7 @@ public enum EngineError: UserFacingError, Equatable {
     case resolverCannotServe(container: String, reason: String)
     case corruptContainer(CorruptRecord)
     case corruptNetwork(CorruptRecord)
+    case firewallSwitchRefused(current: FirewallBackend, requested: FirewallBackend, networks: [String])
 
     public var message: String {
         switch self {
@@ -30,6 +31,10 @@ public enum EngineError: UserFacingError, Equatable {
         case .corruptNetwork(let corrupt):
             return "network record \(corrupt.path) is corrupt (\(corrupt.reason)); "
                 + "'bridgectl network rm \(corrupt.id.short)' removes it"
+        case .firewallSwitchRefused(let current, let requested, let networks):
+            let which = networks.isEmpty ? "the default bridge's containers" : "networks " + networks.map { "'\($0)'" }.joined(separator: ", ")
+            return "this host's firewall backend is \(current.rawValue) while \(which) exist; to switch to \(requested.rawValue), "
+                + "remove them (containers first), then create a network with --firewall \(requested.rawValue)"
         }
     }
 }

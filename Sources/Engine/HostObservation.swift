@@ -2,6 +2,7 @@ import Glibc
 import BridgeModel
 import Planning
 import Netlink
+import Nftables
 import HostSystem
 
 /// Taking a HostSnapshot: the one place that reads the host back (netlink dumps, /run/netns,
@@ -47,6 +48,10 @@ extension HostSnapshot {
         if parts.contains(.firewall) {
             snapshot.firewall = try firewallDriver.readRules()
             Timing.mark("firewall read")
+        }
+        if parts.contains(.nftables) {
+            snapshot.nftables = try NftTableReader().read()
+            Timing.mark("nftables table read")
         }
         if parts.contains(.forwardingSysctls) {
             for key in forwardingSysctlKeys {

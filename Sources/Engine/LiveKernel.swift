@@ -118,6 +118,10 @@ public final class LiveKernel: StepExecutor {
             try NamespaceProcesses.killAll(inNamespaceAt: NetworkNamespace.path(namespace))
         case .applyRules(let batch):
             try firewallDriver.apply(batch, tolerant: tolerant)
+        case .applyNftables(let batch):
+            try NftablesDriver.apply(batch, tolerant: tolerant)
+        case .putSettings(let settings, _):
+            try store.putSettings(settings)
         case .setSysctl(let key, let value):
             try Sysctl.write(key, value)
         case .setHairpin(let link):

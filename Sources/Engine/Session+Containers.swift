@@ -76,8 +76,8 @@ extension Session {
     }
 
     func removalPlan(for record: ContainerRecord, killProcesses: Bool) throws -> Plan {
-        let publishedBridge = try record.publishedNetwork.flatMap { try store.network(id: $0) }?.bridgeName
-        var plan = ContainerPlanner.remove(record, killProcesses: killProcesses, publishedBridge: publishedBridge)
+        let publishedNetwork = try record.publishedNetwork.flatMap { try store.network(id: $0) }
+        var plan = ContainerPlanner.remove(record, killProcesses: killProcesses, publishedNetwork: publishedNetwork)
         let bookkeeping = plan.steps.firstIndex(where: \.isBookkeeping) ?? plan.steps.endIndex
         plan.steps.insert(contentsOf: try defaultBridgeDeactivation(leaving: [record]), at: bookkeeping)
         return plan
@@ -99,12 +99,24 @@ extension Session {
     }
 
     func removalPlan(forUnreadable corrupt: CorruptRecord, killProcesses: Bool) throws -> Plan {
-        let observed = try? firewallDriver.readRules()
-        let owned = corrupt.name.flatMap { name in observed.map { FirewallPlanner.rulesOwned(byContainer: name, in: $0) } } ?? []
         let salvaged = ContainerPlanner.salvagedRecord(
             id: corrupt.id, name: corrupt.name, namespaceIsHost: corrupt.name.map(namespaceIsHost) ?? false,
             addresses: try store.addressClaims(heldBy: corrupt.id), ports: try store.portClaims(heldBy: corrupt.id))
-        var plan = ContainerPlanner.removeUnreadable(salvaged, ownedRules: owned, killProcesses: killProcesses)
+        var owned: Step?
+        switch try hostFirewallBackend() {
+        case .iptables:
+            let observed = try? firewallDriver.readRules()
+            let rules = corrupt.name.flatMap { name in observed.map { FirewallPlanner.rulesOwned(byContainer: name, in: $0) } } ?? []
+            owned = rules.isEmpty ? nil : .applyRules(RuleBatch(rules))
+        case .nftables:
+            // Elements are found by key, and the port claims name the keys: those the salvage
+            // gets wrong are refused as missing and skipped; doctor --fix removes any left over.
+            if let address = salvaged.endpoints.first?.address, !salvaged.ports.isEmpty {
+                owned = .applyNftables(NftBatch(NftPlanner.publishOps(container: salvaged.name, address: address,
+                                                                      bindings: salvaged.ports)).inverse)
+            }
+        }
+        var plan = ContainerPlanner.removeUnreadable(salvaged, ownedFirewall: owned, killProcesses: killProcesses)
         let bookkeeping = plan.steps.firstIndex(where: \.isBookkeeping) ?? plan.steps.endIndex
         plan.steps.insert(contentsOf: try defaultBridgeDeactivation(leaving: [salvaged]), at: bookkeeping)
         return plan

@@ -10,10 +10,12 @@ extension Session {
         let claims = request.subnet == nil ? snapshot.subnetClaims : []
         let id = ObjectID.random()
         let placeholder = NetworkRecord(id: id, name: request.name, kind: .user, created: "", bridgeName: "")
-        let (record, plan) = try NetworkPlanner.create(request, id: id, created: Clock.rfc3339Now(),
+        let firewall = try firewallContext(for: placeholder, .activating)
+        var (record, plan) = try NetworkPlanner.create(request, id: id, created: Clock.rfc3339Now(),
                                                        existing: try networks(), hostClaims: claims, hostLinks: hostLinks,
-                                                       firewall: try firewallContext(excluding: placeholder),
+                                                       firewall: firewall,
                                                        isLocalAddress: { PortProbe.isLocalAddress($0.value) })
+        if let change = try settingsChange(for: firewall) { plan.steps.append(change) }
         try run(plan, dryRun: dryRun)
         return (record, plan)
     }
@@ -29,7 +31,7 @@ extension Session {
         let found = try attachedContainers(record)
         let attached = found.readable.map(\.name) + found.unreadable
         let plan = try NetworkPlanner.remove(record, attachedContainers: attached,
-                                             firewall: try firewallContext(excluding: record))
+                                             firewall: try firewallContext(for: record, .deactivating))
         try run(plan, dryRun: dryRun)
         return (record, plan)
     }
@@ -84,8 +86,11 @@ extension Session {
     func defaultBridgeActivation(_ network: NetworkRecord) throws -> (NetworkRecord, [Step]) {
         if network.subnet != nil, try hostLinkExists(network.bridgeName) { return (network, []) }
         let others = try networks().filter { $0.id != network.id }
-        return try NetworkPlanner.activateDefaultBridge(network, otherNetworks: others, hostClaims: try hostClaims(),
-                                                        firewall: try firewallContext(excluding: network))
+        let firewall = try firewallContext(for: network, .activating)
+        var (activated, steps) = try NetworkPlanner.activateDefaultBridge(network, otherNetworks: others, hostClaims: try hostClaims(),
+                                                                          firewall: firewall)
+        if let change = try settingsChange(for: firewall) { steps.append(change) }
+        return (activated, steps)
     }
 
     /// ...and removed with the last container that leaves it.
@@ -96,6 +101,6 @@ extension Session {
         guard !leaving.isEmpty, let bridge = try store.network(id: bridgeID) else { return [] }
         let remaining = try store.usedAddresses(network: bridge.id).subtracting(leaving)
         guard remaining.isEmpty else { return [] }
-        return NetworkPlanner.deactivationSteps(for: bridge, firewall: try firewallContext(excluding: bridge))
+        return NetworkPlanner.deactivationSteps(for: bridge, firewall: try firewallContext(for: bridge, .deactivating))
     }
 }

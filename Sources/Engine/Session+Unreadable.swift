@@ -32,7 +32,8 @@ extension Session {
         var bridge = NetworkPlanner.salvagedBridgeName(fromRecordText: text)
         if bridge == nil, try hostLinkExists("br-\(corrupt.id.hex.prefix(12))") { bridge = "br-\(corrupt.id.hex.prefix(12))" }
         let placeholder = NetworkRecord(id: corrupt.id, name: "", kind: .user, created: "", bridgeName: bridge ?? "")
-        let firewall = try firewallContext(excluding: placeholder)
+            .withFirewall(try hostFirewallBackend())
+        let firewall = try firewallContext(for: placeholder, .deactivating)
         let owned = bridge.map { FirewallPlanner.rulesOwned(byBridge: $0, in: firewall.observed) } ?? []
         return NetworkPlanner.removeUnreadable(id: corrupt.id, bridgeName: bridge, ownedRules: owned, firewall: firewall)
     }

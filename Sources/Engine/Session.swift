@@ -20,6 +20,9 @@ public final class Session {
     private(set) var resolverWasRestarted = false
     /// Plans a killed bridgectl left in the journal that this command finished: doctor says so.
     private(set) var finishedInterruptedPlans = 0
+    /// The firewall backend asked for (`--firewall`, BRIDGECTL_FIREWALL); networks activated by
+    /// this command get it, if the host can switch (see `firewallContext`).
+    public var requestedFirewall: FirewallBackend?
 
     /// Mutating sessions hold the store's lock exclusively (serialising concurrent commands) and
     /// first finish whatever a killed bridgectl left half-done. Read-only ones share it.
@@ -80,7 +83,7 @@ public final class Session {
         case .removeNetwork(let id):
             do {
                 guard let record = try store.network(id: id) else { return }
-                try applier.apply(try NetworkPlanner.remove(record, attachedContainers: [], firewall: try firewallContext(excluding: record)))
+                try applier.apply(try NetworkPlanner.remove(record, attachedContainers: [], firewall: try firewallContext(for: record, .deactivating)))
             } catch StateError.corrupt(let path, let reason) {
                 try applier.apply(try networkRemovalPlan(forUnreadable: CorruptRecord(id: id, path: path, reason: reason)))
             }
@@ -250,20 +253,6 @@ public final class Session {
     /// Subnets the host already uses (interface addresses and routes): default pools skip them.
     func hostClaims() throws -> [SubnetClaim] {
         try observeHost([.hostLinks, .hostAddresses, .hostRoutes]).subnetClaims
-    }
-
-    /// The ruleset and sysctls as they are, for plans that add or remove a network's rules.
-    func firewallContext(excluding network: NetworkRecord) throws -> FirewallContext {
-        let observed = try observeHost([.firewall, .forwardingSysctls])
-        var others = false
-        for other in try networks() where other.id != network.id && other.isBridged {
-            if other.kind == .user { others = true; break }
-            if try hostLinkExists(other.bridgeName) { others = true; break }
-        }
-        return FirewallContext(observed: observed.firewall,
-                               ipForward: observed.sysctls["net.ipv4.ip_forward"],
-                               bridgeNetfilter: observed.sysctls["net.bridge.bridge-nf-call-iptables"],
-                               otherActiveNetworks: others)
     }
 
     func hostLinkExists(_ name: String) throws -> Bool {

@@ -145,6 +145,10 @@ public enum NftablesError: Error, Equatable, CustomStringConvertible {
     /// The kernel refused the batch; `op` is the first refused op as nft text.
     case refused(op: String, errno: Int32)
     case noAnswer
+    /// A read (`what`, e.g. "list sets") the kernel answered with an error.
+    case readFailed(String, errno: Int32)
+    /// The table changed while it was read, again at every bounded retry.
+    case readInterrupted(String)
 
     public var description: String {
         switch self {
@@ -152,6 +156,8 @@ public enum NftablesError: Error, Equatable, CustomStringConvertible {
         case .socket(let call, let errno): return "nftables netlink socket: \(call): \(String(cString: strerror(errno)))"
         case .refused(let op, let errno): return "nftables refused '\(op)': \(String(cString: strerror(errno)))"
         case .noAnswer: return "nftables: the kernel did not answer the batch"
+        case .readFailed(let what, let errno): return "nftables: \(what): \(String(cString: strerror(errno)))"
+        case .readInterrupted(let what): return "nftables: \(what): the ruleset kept changing while it was read"
         }
     }
 }

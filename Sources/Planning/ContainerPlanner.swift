@@ -107,8 +107,7 @@ public enum ContainerPlanner {
         if !record.ports.isEmpty, let published = record.publishedNetwork, let endpoint = record.endpoint(on: published),
            let network = networks.first(where: { $0.id == published }) {
             steps.append(.setHairpin(link: endpoint.hostInterfaceName))
-            steps.append(.applyRules(RuleBatch(FirewallPlanner.publishRules(
-                container: name, address: endpoint.address, bridge: network.bridgeName, bindings: record.ports))))
+            steps.append(FirewallSteps.publish(container: name, address: endpoint.address, network: network, bindings: record.ports))
         }
         if record.mode != .host {
             steps += etcFileSteps(record, hostResolver: hostResolver, embeddedDNS: usesEmbeddedDNS(record, networks: networks))
@@ -162,7 +161,7 @@ public enum ContainerPlanner {
         var releases: [Step] = []
         if container.publishedNetwork == network.id {
             // Its published ports pointed at this network: they go with it.
-            steps += unpublishSteps(container, bridge: network.bridgeName)
+            steps += unpublishSteps(container, network: network)
             releases = container.ports.map { .releasePort($0, container: container.id) }
             updated.ports = []
             updated.publishedNetwork = nil
@@ -187,11 +186,11 @@ public enum ContainerPlanner {
     /// Removing the namespace is enough for the kernel to destroy the container's veths (their
     /// host ends leave the bridges with them): deleting each veth first would cost 16-32 ms of
     /// RCU wait per device for nothing.
-    /// `publishedBridge`: the bridge of the network its ports forward to, if it publishes any.
-    public static func remove(_ container: ContainerRecord, killProcesses: Bool, publishedBridge: String? = nil) -> Plan {
+    /// `publishedNetwork`: the network its ports forward to, if it publishes any.
+    public static func remove(_ container: ContainerRecord, killProcesses: Bool, publishedNetwork: NetworkRecord? = nil) -> Plan {
         let name = container.name
         var steps: [Step] = []
-        if let publishedBridge { steps += unpublishSteps(container, bridge: publishedBridge) }
+        if let publishedNetwork { steps += unpublishSteps(container, network: publishedNetwork) }
         if killProcesses && container.mode != .host { steps.append(.killProcesses(namespace: name)) }
         steps.append(.deleteNamespace(name: name))
         if container.mode != .host {
@@ -227,9 +226,10 @@ public enum ContainerPlanner {
     }
 
     /// Removes a salvaged container: its namespace and /etc/netns files by name (nothing by name
-    /// when the name is unknown), its claims, its record, and `ownedRules`, the rules whose
-    /// comment names it (its published ports cannot be rebuilt without the record).
-    public static func removeUnreadable(_ salvaged: ContainerRecord, ownedRules: [RuleOp], killProcesses: Bool) -> Plan {
+    /// when the name is unknown), its claims, its record, and `ownedFirewall`, the deletion of
+    /// what the firewall holds for it, as found (its published ports cannot be rebuilt without
+    /// the record).
+    public static func removeUnreadable(_ salvaged: ContainerRecord, ownedFirewall: Step?, killProcesses: Bool) -> Plan {
         var plan: Plan
         if !salvaged.name.isEmpty {
             plan = remove(salvaged, killProcesses: killProcesses)
@@ -240,19 +240,18 @@ public enum ContainerPlanner {
             plan = Plan(summary: "remove container \(salvaged.id.short)", steps: steps, onInterruption: .rollForward,
                         redoIntent: .removeContainer(salvaged.id))
         }
-        if !ownedRules.isEmpty { plan.steps.insert(.applyRules(RuleBatch(ownedRules)), at: 0) }
+        if let ownedFirewall { plan.steps.insert(ownedFirewall, at: 0) }
         return plan
     }
 
     // MARK: - Pieces
 
     /// Deletes exactly the rules `create` added for the container's published ports.
-    static func unpublishSteps(_ container: ContainerRecord, bridge: String) -> [Step] {
-        guard let network = container.publishedNetwork, let endpoint = container.endpoint(on: network),
+    static func unpublishSteps(_ container: ContainerRecord, network: NetworkRecord) -> [Step] {
+        guard let published = container.publishedNetwork, let endpoint = container.endpoint(on: published),
               !container.ports.isEmpty else { return [] }
-        let rules = FirewallPlanner.publishRules(container: container.name, address: endpoint.address, bridge: bridge,
-                                                 bindings: container.ports)
-        return [.applyRules(RuleBatch(rules).inverse)]
+        return FirewallSteps.unpublish(container: container.name, address: endpoint.address, network: network,
+                                       bindings: container.ports).map { [$0] } ?? []
     }
 
     /// A Linux bridge numbers its ports 1...BR_MAX_PORTS-1 (1024 - 1, port 0 is reserved): the

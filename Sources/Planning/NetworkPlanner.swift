@@ -24,6 +24,7 @@ public struct NetworkCreateRequest: Sendable {
 
 /// What the firewall looks like now, for plans that add or remove a network's rules.
 public struct FirewallContext: Sendable {
+    /// The iptables ruleset (iptables backend only; the nftables backend plans without reading).
     public var observed: FirewallObservation
     /// net.ipv4.ip_forward in the host namespace.
     public var ipForward: String?
@@ -31,10 +32,21 @@ public struct FirewallContext: Sendable {
     public var bridgeNetfilter: String?
     /// Whether another bridged network keeps the shared chains in use.
     public var otherActiveNetworks: Bool
+    /// The host's backend: the one a network activated now gets.
+    public var backend: FirewallBackend
+    /// Whether chain `user` of bridgectl's nftables table holds the user's rules; read only when
+    /// the last nftables network goes.
+    public var nftUserChainHasRules: Bool
+    /// Whether iptables' filter FORWARD chain drops what no rule accepts (a Docker engine sets
+    /// that): it would drop what bridgectl's nftables table accepts. Read only when an nftables
+    /// network is activated.
+    public var iptablesForwardPolicyDrop: Bool
 
-    public init(observed: FirewallObservation, ipForward: String?, bridgeNetfilter: String?, otherActiveNetworks: Bool) {
+    public init(observed: FirewallObservation, ipForward: String?, bridgeNetfilter: String?, otherActiveNetworks: Bool,
+                backend: FirewallBackend = .iptables, nftUserChainHasRules: Bool = false, iptablesForwardPolicyDrop: Bool = false) {
         self.observed = observed; self.ipForward = ipForward; self.bridgeNetfilter = bridgeNetfilter
-        self.otherActiveNetworks = otherActiveNetworks
+        self.otherActiveNetworks = otherActiveNetworks; self.backend = backend
+        self.nftUserChainHasRules = nftUserChainHasRules; self.iptablesForwardPolicyDrop = iptablesForwardPolicyDrop
     }
 }
 
@@ -100,7 +112,7 @@ public enum NetworkPlanner {
             id: id, name: request.name, kind: .user, created: created, bridgeName: bridgeName,
             subnet: addressing.subnet, gateway: addressing.gateway, ipRange: addressing.ipRange,
             auxAddresses: addressing.auxAddresses, isInternal: request.isInternal, options: options,
-            rawOptions: rawOptions, labels: request.labels, ipamNotes: notes)
+            rawOptions: rawOptions, labels: request.labels, ipamNotes: notes).withFirewall(firewall.backend)
         let plan = Plan(summary: "create network \(request.name)",
                         steps: try activationSteps(for: record, firewall: firewall) + [.putNetwork(record, previous: nil)],
                         onInterruption: .rollBack)
@@ -125,6 +137,9 @@ public enum NetworkPlanner {
 
     /// Everything a network needs in the host: its bridge, then its sysctls and rules.
     public static func activationSteps(for record: NetworkRecord, firewall: FirewallContext) throws -> [Step] {
+        if record.firewall == .nftables && firewall.iptablesForwardPolicyDrop {
+            throw PlanningError.iptablesForwardPolicyDrop(record.name)
+        }
         var steps = bridgeSteps(for: record)
         for (key, value) in FirewallPlanner.sysctls(for: record) where !(key == "net.ipv4.ip_forward" && firewall.ipForward == "1") {
             steps.append(.setSysctl(key: key, value: value))
@@ -134,15 +149,14 @@ public enum NetworkPlanner {
             guard let current = firewall.bridgeNetfilter else { throw PlanningError.noBridgeNetfilter(record.name) }
             if current != "1" { steps.append(.setSysctl(key: "net.bridge.bridge-nf-call-iptables", value: "1")) }
         }
-        steps.append(.applyRules(RuleBatch(FirewallPlanner.baseSetup(observed: firewall.observed) + FirewallPlanner.networkRules(record))))
+        steps.append(FirewallSteps.activation(of: record, firewall: firewall))
         return steps
     }
 
     /// Takes a network's rules (and, after the last network, the shared chains) and bridge away.
     public static func deactivationSteps(for record: NetworkRecord, firewall: FirewallContext) -> [Step] {
-        var ops = FirewallPlanner.networkRules(record).reversed().compactMap(\.inverse)
-        if !firewall.otherActiveNetworks { ops += FirewallPlanner.baseTeardown(observed: firewall.observed) }
-        return [.applyRules(RuleBatch(ops)), .deleteLink(name: record.bridgeName, namespace: nil)]
+        (FirewallSteps.deactivation(of: record, firewall: firewall).map { [$0] } ?? [])
+            + [.deleteLink(name: record.bridgeName, namespace: nil)]
     }
 
     /// 02:42 + the gateway's address, like the containers' scheme; no container ever holds the
@@ -160,8 +174,8 @@ public enum NetworkPlanner {
     /// unless the host already uses it) and kept from then on.
     public static func activateDefaultBridge(_ record: NetworkRecord, otherNetworks: [NetworkRecord],
                                              hostClaims: [SubnetClaim], firewall: FirewallContext) throws -> (NetworkRecord, [Step]) {
-        var updated = record
-        var steps: [Step] = []
+        var updated = record.withFirewall(firewall.backend)
+        var steps: [Step] = updated == record ? [] : [.putNetwork(updated, previous: record)]
         if record.subnet == nil {
             let claims = networkClaims(otherNetworks.filter { $0.kind != .defaultBridge }) + hostClaims
             let subnet: IPv4Network
@@ -174,7 +188,7 @@ public enum NetworkPlanner {
             }
             updated.subnet = subnet
             updated.gateway = IPv4Address(subnet.hostRange.lowerBound)
-            steps.append(.putNetwork(updated, previous: record))
+            steps = [.putNetwork(updated, previous: record)]
         }
         return (updated, try activationSteps(for: updated, firewall: firewall) + steps)
     }
@@ -195,9 +209,18 @@ public enum NetworkPlanner {
     public static func removeUnreadable(id: ObjectID, bridgeName: String?, ownedRules: [RuleOp],
                                         firewall: FirewallContext) -> Plan {
         let salvaged = NetworkRecord(id: id, name: id.short, kind: .user, created: "", bridgeName: bridgeName ?? "")
-        var ops = ownedRules
-        if !firewall.otherActiveNetworks { ops += FirewallPlanner.baseTeardown(observed: firewall.observed) }
-        var steps: [Step] = ops.isEmpty ? [] : [.applyRules(RuleBatch(ops))]
+        var steps: [Step] = []
+        switch firewall.backend {
+        case .iptables:
+            var ops = ownedRules
+            if !firewall.otherActiveNetworks { ops += FirewallPlanner.baseTeardown(observed: firewall.observed) }
+            if !ops.isEmpty { steps.append(.applyRules(RuleBatch(ops))) }
+        case .nftables:
+            // Its chains and elements are named and keyed by its bridge alone.
+            var ops = bridgeName == nil ? [] : NftPlanner.networkRemoval(salvaged)
+            if !firewall.otherActiveNetworks { ops += NftPlanner.teardown(userChainHasRules: firewall.nftUserChainHasRules) }
+            if !ops.isEmpty { steps.append(.applyNftables(NftBatch(ops))) }
+        }
         if let bridgeName { steps.append(.deleteLink(name: bridgeName, namespace: nil)) }
         steps.append(.removeNetwork(salvaged))
         return Plan(summary: "remove network \(id.short)", steps: steps, onInterruption: .rollForward,

@@ -18,6 +18,7 @@ public enum PlanningError: UserFacingError, Equatable {
     case containerRunning(String, processes: Int)
     case tooManyInterfaces(String)
     case noBridgeNetfilter(String)
+    case iptablesForwardPolicyDrop(String)
     case bridgePortLimit(network: String, bridge: String)
     case hostBindingNotLocal(IPv4Address, network: String)
     case publishAddressNotLocal(IPv4Address, network: String)
@@ -47,6 +48,10 @@ public enum PlanningError: UserFacingError, Equatable {
             return "invalid value '\(ip)' for option \(NetworkOptions.hostBindingKey) of network '\(network)': it is not an address of this host (add it to an interface first, or leave the default 0.0.0.0)"
         case .publishAddressNotLocal(let ip, let network):
             return "cannot publish on \(ip): it is not an address of this host (option \(NetworkOptions.hostBindingKey) of network '\(network)')"
+        case .iptablesForwardPolicyDrop(let name):
+            return "network '\(name)' not created: the iptables filter FORWARD policy is DROP (a Docker engine sets it), and it "
+                + "would drop what bridgectl's nftables table accepts; use --firewall iptables (it works beside Docker), "
+                + "or set the policy with 'iptables -P FORWARD ACCEPT' if nothing on this host needs it"
         case .noBridgeNetfilter(let name):
             return "network '\(name)': enable_icc=false needs br_netfilter (net.bridge.bridge-nf-call-iptables), which this kernel lacks: run 'modprobe br_netfilter'"
         }

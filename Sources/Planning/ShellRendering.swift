@@ -42,12 +42,14 @@ extension Step {
             return ["rm -f \(path)"]
         case .applyRules(let batch):
             return batch.commands
+        case .applyNftables(let batch):
+            return batch.commands
         case .setSysctl(let key, let value):
             return ["sysctl -w \(key)=\(value)"]
         case .setHairpin(let link):
             return ["ip link set \(link) type bridge_slave hairpin on"]
         case .putNetwork, .removeNetwork, .putContainer, .removeContainer, .claimAddress, .releaseAddress,
-             .claimPort, .releasePort:
+             .claimPort, .releasePort, .putSettings:
             return []
         }
     }

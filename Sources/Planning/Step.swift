@@ -28,6 +28,8 @@ public enum Step: Codable, Equatable, Sendable {
 
     // Firewall and kernel parameters.
     case applyRules(RuleBatch)
+    /// One nftables transaction on bridgectl's own table (the nftables backend).
+    case applyNftables(NftBatch)
     /// Host-namespace sysctl; never undone (as with Docker, forwarding stays on once needed).
     case setSysctl(key: String, value: String)
     /// Lets a container reach its own published port through the host (hairpin NAT).
@@ -48,6 +50,8 @@ public enum Step: Codable, Equatable, Sendable {
     case releaseAddress(IPv4Address, network: ObjectID, container: ObjectID)
     case claimPort(PortBinding, container: ObjectID)
     case releasePort(PortBinding, container: ObjectID)
+    /// The host's settings file; nil removes it.
+    case putSettings(HostSettings?, previous: HostSettings?)
 
     /// The step that takes this one back, or nil when nothing needs undoing (an address goes
     /// with its link; a removal cannot be taken back and is rolled forward instead).
@@ -75,6 +79,11 @@ public enum Step: Codable, Equatable, Sendable {
         case .applyRules(let batch):
             let inverse = batch.inverse
             return inverse.isEmpty ? nil : .applyRules(inverse)
+        case .applyNftables(let batch):
+            let inverse = batch.inverse
+            return inverse.isEmpty ? nil : .applyNftables(inverse)
+        case .putSettings(let settings, let previous):
+            return .putSettings(previous, previous: settings)
         case .disableIPv6, .addAddress, .setLinkUp, .addDefaultRoute, .deleteLink, .deleteNamespace,
              .killProcesses, .removeDirectory, .removeNetwork, .removeContainer, .releaseAddress,
              .setSysctl, .setHairpin, .releasePort:
@@ -86,7 +95,7 @@ public enum Step: Codable, Equatable, Sendable {
     public var isBookkeeping: Bool {
         switch self {
         case .putNetwork, .removeNetwork, .putContainer, .removeContainer, .claimAddress, .releaseAddress,
-             .claimPort, .releasePort: return true
+             .claimPort, .releasePort, .putSettings: return true
         default: return false
         }
     }

@@ -14,6 +14,7 @@ import HostSystem
 ///     ROOT/ports/<proto>-<port>/<ip>     the container ID publishing that host port
 ///     ROOT/port-ranges/<proto>-<first>-<last>/<ip>   likewise for a range of host ports
 ///     ROOT/builtin-networks              IDs of bridge, host and none
+///     ROOT/settings.json                 HostSettings: the firewall backend
 ///     ROOT/journal/<op>.json             a creation being applied (left behind only by a crash)
 ///     ROOT/journal/redo-<what>           a removal being applied (likewise)
 ///
@@ -289,6 +290,20 @@ public final class StateStore {
             try collect("\(portRangesDirectory)/\(entry)", bounds[0]...bounds[1])
         }
         return claims
+    }
+
+    // MARK: Host settings
+
+    var settingsPath: String { "\(root)/settings.json" }
+
+    /// The host's settings; nil when none were ever chosen (every default applies).
+    public func settings() throws -> HostSettings? {
+        try load(HostSettings.self, settingsPath)
+    }
+
+    public func putSettings(_ settings: HostSettings?) throws {
+        guard let settings else { return try Files.remove(settingsPath) }
+        try save(settings, settingsPath)
     }
 
     // MARK: Built-in networks

@@ -12,6 +12,14 @@
 //   nft-batch-probe time-set interval|hash N  the same for one element of a probe set
 //                                             ipv4_addr . inet_proto . inet_service (table must exist)
 //   nft-batch-probe teardown                  delete the table
+//   nft-batch-probe read                      the table as NftTableReader reads it
+//   nft-batch-probe expected 'STEP ARGS' ...  the table NftObservation.expected(from:) folds from
+//                                             the ops of these steps (each one argument, e.g.
+//                                             'network web br-web 172.18.0.0/16')
+//   nft-batch-probe differences 'STEP ARGS' ...  how the table read differs from that, a line each
+//   nft-batch-probe rule-count CHAIN          NftTableReader.ruleCount(chain:)
+//   nft-batch-probe forward-policy-drop       NftTableReader.iptablesForwardPolicyIsDrop()
+//   nft-batch-probe time-read                 median µs of reading the table
 //   nft-batch-probe --print COMMAND ARGS...   print the ops as `nft -f` text instead of sending
 //
 import BridgeModel
@@ -77,7 +85,9 @@ func microseconds(_ body: () throws -> Void) rethrows -> Double {
 var arguments = Array(CommandLine.arguments.dropFirst())
 let printOnly = arguments.first == "--print"
 if printOnly { arguments.removeFirst() }
-guard let command = arguments.first else { fail("usage: nft-batch-probe skeleton|network|remove-network|publish|unpublish|fill|time|teardown ...") }
+guard let command = arguments.first else {
+    fail("usage: nft-batch-probe skeleton|network|remove-network|publish|unpublish|fill|time|teardown|read|expected|differences ...")
+}
 let rest = Array(arguments.dropFirst())
 /// Sends the ops, or with --print shows them.
 struct Sender {
@@ -87,22 +97,69 @@ struct Sender {
     }
 }
 
-do {
-    let socket = Sender(socket: printOnly ? nil : try NftSocket())
+/// The ops of a step that only sends ops, nil for any other command.
+func stepOps(_ command: String, _ rest: [String]) -> [NftOp]? {
     switch command {
-    case "skeleton":
-        try socket.apply(NftPlanner.setup())
-    case "network":
-        try socket.apply(NftPlanner.networkOps(network(rest)))
-    case "remove-network":
-        try socket.apply(NftPlanner.networkRemoval(network(rest)))
-    case "publish":
-        try socket.apply(publishOps(rest))
-    case "unpublish":
-        try socket.apply(NftBatch(publishOps(rest)).inverse.ops)
+    case "skeleton": return NftPlanner.setup()
+    case "network": return NftPlanner.networkOps(network(rest))
+    case "remove-network": return NftPlanner.networkRemoval(network(rest))
+    case "publish": return publishOps(rest)
+    case "unpublish": return NftBatch(publishOps(rest)).inverse.ops
     case "fill":
         guard let count = rest.first.flatMap(Int.init), count >= 0, count < 50000 else { fail("fill N (N < 50000)") }
-        try socket.apply((0..<count).flatMap(filler))
+        return (0..<count).flatMap(filler)
+    case "teardown": return NftPlanner.teardown(userChainHasRules: false)
+    default: return nil
+    }
+}
+
+/// The ops of steps given as one argument each.
+func ops(ofSteps steps: [String]) -> [NftOp] {
+    steps.flatMap { step -> [NftOp] in
+        let words = step.split(separator: " ").map(String.init)
+        guard let first = words.first, let ops = stepOps(first, Array(words.dropFirst())) else { fail("not a step: '\(step)'") }
+        return ops
+    }
+}
+
+do {
+    if let ops = stepOps(command, rest) {
+        try Sender(socket: printOnly ? nil : try NftSocket()).apply(ops)
+        exit(0)
+    }
+    switch command {
+    case "read":
+        print(try NftTableReader().read().lines.joined(separator: "\n"))
+        exit(0)
+    case "expected":
+        print(NftObservation.expected(from: ops(ofSteps: rest)).lines.joined(separator: "\n"))
+        exit(0)
+    case "differences":
+        let expected = NftObservation.expected(from: ops(ofSteps: rest))
+        for difference in try NftTableReader().read().differences(from: expected) { print(difference) }
+        exit(0)
+    case "rule-count":
+        guard rest.count == 1 else { fail("rule-count CHAIN") }
+        print(try NftTableReader().ruleCount(chain: rest[0]))
+        exit(0)
+    case "forward-policy-drop":
+        print(try NftTableReader().iptablesForwardPolicyIsDrop())
+        exit(0)
+    case "time-read":
+        let reader = try NftTableReader()
+        var elements = 0
+        var samples: [Double] = []
+        for _ in 0..<20 {
+            samples.append(try microseconds { elements = try reader.read().elements.values.reduce(0) { $0 + $1.count } })
+        }
+        samples.sort()
+        print("read of table \(NftTable.qualified) with \(elements) elements, median of \(samples.count): \(Int(samples[samples.count / 2])) µs")
+        exit(0)
+    default:
+        break
+    }
+    let socket = Sender(socket: printOnly ? nil : try NftSocket())
+    switch command {
     case "time":
         guard !printOnly else { fail("time sends batches: no --print") }
         guard let count = rest.first.flatMap(Int.init), count >= 0, count < 50000 else { fail("time N (N < 50000)") }
@@ -134,8 +191,6 @@ do {
         }
         samples.sort()
         print("\(rest[0]) set with \(count) elements: one element add or delete, median of \(samples.count): \(Int(samples[samples.count / 2])) µs")
-    case "teardown":
-        try socket.apply(NftPlanner.teardown(userChainHasRules: false))
     default:
         fail("unknown command \(command)")
     }

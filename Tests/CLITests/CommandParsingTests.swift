@@ -111,3 +111,23 @@ import ArgumentParser
         #expect(throws: (any Error).self) { try Bridgectl.parseAsRoot(["container", "create", "-h"]) }
     }
 }
+
+/// `bridgectl --firewall nftables network create x`: global flags before the subcommand.
+@Suite struct LeadingGlobalOptionsTests {
+    @Test func leadingGlobalFlagsBecomeTheirEnvironment() {
+        let split = LeadingGlobalOptions.split(["--firewall", "nftables", "--root=/tmp/r", "network", "create", "--firewall", "x", "n"])
+        #expect(split.remaining == ["network", "create", "--firewall", "x", "n"])
+        #expect(split.environment == ["BRIDGECTL_FIREWALL": "nftables", "BRIDGECTL_ROOT": "/tmp/r"])
+    }
+
+    @Test func parsingStopsAtTheFirstOtherWord() {
+        #expect(LeadingGlobalOptions.split(["network", "ls"]).environment.isEmpty)
+        #expect(LeadingGlobalOptions.split(["--firewall"]).remaining == ["--firewall"])
+    }
+
+    @Test func theFlagAfterTheSubcommandIsParsedToo() throws {
+        let command = try Bridgectl.parseAsRoot(["network", "create", "--firewall", "nftables", "lab"])
+        let create = try #require(command as? NetworkCreate)
+        #expect(try create.global.requestedFirewall() == .nftables)
+    }
+}

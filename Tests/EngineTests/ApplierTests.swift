@@ -46,6 +46,19 @@ final class FakeKernel: StepExecutor {
                 case .flushChain(let table, let chain): world = world.filter { !$0.hasPrefix("rule \(table) \(chain) ") }
                 }
             }
+        case .applyNftables(let batch):
+            for op in batch.ops {
+                switch op {
+                case .addElement(let set, let element): world.insert("element \(set) \(element.key)")
+                case .deleteElement(let set, let element): world.remove("element \(set) \(element.key)")
+                case .addChain(let chain): world.insert("nft chain \(chain.name)")
+                case .deleteChain(let chain): world.remove("nft chain \(chain)")
+                default: break
+                }
+            }
+        case .putSettings(let settings, _):
+            world = world.filter { !$0.hasPrefix("settings ") }
+            if let settings { world.insert("settings \(settings.firewall)") }
         case .claimPort(let binding, let container): world.insert("port \(binding) \(container.short)")
         case .releasePort(let binding, let container): world.remove("port \(binding) \(container.short)")
         case .disableIPv6, .addAddress, .setLinkUp, .addDefaultRoute, .killProcesses, .setSysctl, .setHairpin: break

@@ -97,7 +97,7 @@ final class BookkeepingKernel: StepExecutor {
         let salvaged = ContainerPlanner.salvagedRecord(
             id: corrupt.id, name: corrupt.name, namespaceIsHost: false,
             addresses: try store.addressClaims(heldBy: corrupt.id), ports: try store.portClaims(heldBy: corrupt.id))
-        let plan = ContainerPlanner.removeUnreadable(salvaged, ownedRules: [rule], killProcesses: true)
+        let plan = ContainerPlanner.removeUnreadable(salvaged, ownedFirewall: .applyRules(RuleBatch([rule])), killProcesses: true)
         #expect(plan.onInterruption == .rollForward)
         #expect(plan.redoIntent == .removeContainer(record.id))
         let kernel = BookkeepingKernel(store: store)
@@ -130,7 +130,7 @@ final class BookkeepingKernel: StepExecutor {
     /// A `--network host` container's namespace is the host's: its processes are never killed.
     @Test func unreadableHostContainerKillsNothing() {
         let salvaged = ContainerPlanner.salvagedRecord(id: .random(), name: "h", namespaceIsHost: true, addresses: [], ports: [])
-        let plan = ContainerPlanner.removeUnreadable(salvaged, ownedRules: [], killProcesses: true)
+        let plan = ContainerPlanner.removeUnreadable(salvaged, ownedFirewall: nil, killProcesses: true)
         #expect(!plan.steps.contains { if case .killProcesses = $0 { return true }; return false })
         #expect(plan.steps.contains(.deleteNamespace(name: "h")))
     }
@@ -140,7 +140,7 @@ final class BookkeepingKernel: StepExecutor {
         let id = ObjectID.random(), network = ObjectID.random()
         let salvaged = ContainerPlanner.salvagedRecord(id: id, name: nil, namespaceIsHost: false,
                                                        addresses: [(network, IPv4Address("172.18.0.9")!)], ports: [])
-        let plan = ContainerPlanner.removeUnreadable(salvaged, ownedRules: [], killProcesses: true)
+        let plan = ContainerPlanner.removeUnreadable(salvaged, ownedFirewall: nil, killProcesses: true)
         #expect(plan.steps == [.releaseAddress(IPv4Address("172.18.0.9")!, network: network, container: id),
                                .removeContainer(salvaged)])
     }

@@ -117,7 +117,12 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
 
     @Test func aNetworkWithoutSubnetHasNoRules() {
         #expect(NftPlanner.networkOps(Fixture.defaultBridge).isEmpty)
-        #expect(NftPlanner.networkRemoval(Fixture.defaultBridge).isEmpty)
+    }
+
+    /// A network whose record is lost is known by its bridge alone; deleting needs nothing else.
+    @Test func removalNeedsOnlyTheBridgeName() {
+        let salvaged = NetworkRecord(id: Fixture.front.id, name: "", kind: .user, created: "", bridgeName: Fixture.front.bridgeName)
+        #expect(script(NftPlanner.networkRemoval(salvaged)) == script(NftPlanner.networkRemoval(Fixture.front)))
     }
 
     @Test func removalDeletesElementsBeforeChains() {

@@ -191,7 +191,7 @@ import Testing
 
     @Test func removeTakesExactlyItsRulesAway() throws {
         let (record, _) = try Self.publishing(on: [Fixture.front, Fixture.side])
-        let plan = ContainerPlanner.remove(record, killProcesses: false, publishedBridge: "br-f00d00000001")
+        let plan = ContainerPlanner.remove(record, killProcesses: false, publishedNetwork: Fixture.front)
         #expect(plan.steps == [
             .applyRules(RuleBatch(Self.frontRules).inverse),
             .deleteNamespace(name: "c1"),

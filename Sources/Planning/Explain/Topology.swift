@@ -283,7 +283,7 @@ struct DriftPlacement {
                 } else {
                     shared.append(sentence)
                 }
-            case .chainMissing, .resolverNotRunning, .resolverNotAnswering:
+            case .chainMissing, .resolverNotRunning, .resolverNotAnswering, .nftables:
                 shared.append(sentence)
             case .orphanLink, .orphanRule, .orphanChain, .resolverRestarted, .interruptedPlansFinished:
                 hostWide.append(sentence)

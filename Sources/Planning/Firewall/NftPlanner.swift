@@ -208,8 +208,9 @@ public enum NftPlanner {
 
     /// Deletes what `networkOps` added: the elements first (they reference the chains), then
     /// the chains with their rules.
+    /// Needs only the bridge's name (deletions are by key and chain name), so a network whose
+    /// record is lost is removed by it too.
     public static func networkRemoval(_ network: NetworkRecord) -> [NftOp] {
-        guard network.subnet != nil else { return [] }
         let bridge = network.bridgeName
         return networkElements(network).reversed().map { .deleteElement(set: $0.set, $0.element) }
             + [forwardChain(of: bridge), natChain(of: bridge), hairpinChain(of: bridge)].flatMap { [NftOp.flushChain($0), .deleteChain($0)] }

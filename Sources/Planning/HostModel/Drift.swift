@@ -38,6 +38,8 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
         case resolverNotServing(namespace: String)
         /// A killed bridgectl left `count` plans half-applied; this command undid or finished them.
         case interruptedPlansFinished(count: Int)
+        /// bridgectl's nftables table differs from what the records expect.
+        case nftables(NftDifference)
     }
 
     /// Whose object it is; nil for an orphan (nothing in the state owns it).
@@ -49,6 +51,7 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
     public var isOrphan: Bool {
         switch kind {
         case .orphanLink, .orphanRule, .orphanChain: return true
+        case .nftables(let difference): return difference.isOrphan
         default: return false
         }
     }
@@ -103,6 +106,7 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
         case .resolverNotServing(let namespace): what = "the DNS resolver does not serve namespace \(namespace)"
         case .interruptedPlansFinished(let count):
             what = "\(count) change(s) left half-done by a killed bridgectl (journal) were undone or finished by this command"
+        case .nftables(let difference): what = "\(difference)"
         }
         return "\(owner.map { "\($0)" } ?? "bridgectl"): \(what)"
     }
@@ -136,6 +140,7 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
         case .resolverNotAnswering: return "resolverNotAnswering"
         case .resolverNotServing: return "resolverNotServing"
         case .interruptedPlansFinished: return "interruptedPlansFinished"
+        case .nftables: return "nftables"
         }
     }
 
@@ -282,6 +287,13 @@ extension ExpectedHost {
                 guard chain.hasPrefix("BRIDGECTL-") else { continue }
                 if chain == userChain && keepsUserChain { continue }
                 add(nil, .orphanChain(table: table, chain: chain))
+            }
+        }
+
+        if parts.contains(.nftables) {
+            for difference in observed.nftables.differences(from: expectedNftTable(observed: observed.nftables))
+            where judgesOrphans || !difference.isOrphan {
+                add(difference.isOrphan ? nil : .bridgectl, .nftables(difference))
             }
         }
 

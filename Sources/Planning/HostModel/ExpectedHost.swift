@@ -98,6 +98,8 @@ public struct ExpectedHost: Equatable, Sendable {
     public var rules: [Rule] = []
     public var sysctls: [Sysctl] = []
     public var hairpins: [Hairpin] = []
+    /// The nftables backend's ops, in order: folded into the table they make when compared.
+    public var nftOps: [NftOp] = []
     /// Whether a diff calls unaccounted marked objects orphans: only a whole-host expectation
     /// can, since a part of one does not account for the rest of bridgectl's objects.
     public var judgesOrphans = true
@@ -127,7 +129,7 @@ public struct ExpectedHost: Equatable, Sendable {
         // The shared chains and jumps exist while any network is active; on an empty ruleset the
         // planner adds all of them, each network's activation repeats them, so they are taken once.
         let shared = FirewallPlanner.baseSetup(observed: FirewallObservation())
-        if !active.isEmpty { expected.fold(.applyRules(RuleBatch(shared)), owner: .bridgectl) }
+        if active.contains(where: { $0.firewall == .iptables }) { expected.fold(.applyRules(RuleBatch(shared)), owner: .bridgectl) }
         let sharedOps = Set(shared)
         for network in active {
             for step in NetworkPlanner.freshHostActivationSteps(for: network) {
@@ -196,6 +198,8 @@ public struct ExpectedHost: Equatable, Sendable {
                     continue
                 }
             }
+        case .applyNftables(let batch):
+            nftOps += batch.ops
         case .setSysctl(let key, let value):
             setSysctl(key, value, owner: owner)
         case .setHairpin(let link):
@@ -211,7 +215,7 @@ public struct ExpectedHost: Equatable, Sendable {
                 files.append(file)
             }
         case .deleteLink, .deleteNamespace, .killProcesses, .removeDirectory, .removeFile, .putNetwork, .removeNetwork,
-             .putContainer, .removeContainer, .claimAddress, .releaseAddress, .claimPort, .releasePort:
+             .putContainer, .removeContainer, .claimAddress, .releaseAddress, .claimPort, .releasePort, .putSettings:
             return
         }
     }
@@ -232,6 +236,14 @@ public struct ExpectedHost: Equatable, Sendable {
             positions.interfaces["\(namespace)/\(name)"] = interfaces.count
             interfaces.append(interface)
         }
+    }
+
+    /// The nftables table the records expect. With no nftables network, none; or, while chain
+    /// `user` holds the user's rules, the table that the last network's removal leaves for them.
+    public func expectedNftTable(observed: NftObservation) -> NftObservation {
+        if !nftOps.isEmpty { return .expected(from: nftOps) }
+        guard observed.userChainRuleCount > 0 else { return .absent }
+        return .expected(from: NftPlanner.setup() + NftPlanner.teardown(userChainHasRules: true))
     }
 
     /// Only what one network or container owns, for a report about that object alone (orphans,

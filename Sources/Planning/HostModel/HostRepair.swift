@@ -36,6 +36,11 @@ public struct HostRepair: Equatable, Sendable {
         }
         let ops = firewallRepair(expected: expected, observed: observed.firewall, orphans: orphans)
         if !ops.isEmpty { builder.steps.append(.applyRules(RuleBatch(ops))) }
+        if observed.parts.contains(.nftables) {
+            let nftables = nftablesRepair(expected: expected, observed: observed.nftables, orphans: orphans)
+            if !nftables.ops.isEmpty { builder.steps.append(.applyNftables(NftBatch(nftables.ops))) }
+            builder.leftAlone += nftables.leftAlone
+        }
         return HostRepair(steps: builder.steps, leftAlone: builder.leftAlone)
     }
 
@@ -153,7 +158,7 @@ public struct HostRepair: Equatable, Sendable {
                     } else if sysctlDiffers(key, value) || (remade && key.contains(bridge)) {
                         self.steps.append(step)
                     }
-                case .applyRules:
+                case .applyRules, .applyNftables:
                     continue // one batch for the whole host
                 default:
                     if remade { self.steps.append(step) }
@@ -230,7 +235,7 @@ public struct HostRepair: Equatable, Sendable {
                     let file = String(path.split(separator: "/").last ?? "")
                     let present = observed.etcNetns[name]?[file]
                     if present != contents { steps.append(.writeFile(path: path, contents: contents, previous: present)) }
-                case .applyRules:
+                case .applyRules, .applyNftables:
                     continue // one batch for the whole host
                 default:
                     if namespaceMissing { steps.append(step) }

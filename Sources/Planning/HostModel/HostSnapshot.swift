@@ -15,6 +15,8 @@ public struct HostSnapshot: Equatable, Sendable {
         case containerNamespaces
         /// `iptables-save`.
         case firewall
+        /// bridgectl's own nftables table (read through netlink, never the whole ruleset).
+        case nftables
         /// ip_forward and bridge-nf-call-iptables.
         case forwardingSysctls
         /// route_localnet, disable_ipv6 and hairpin of every bridge and bridge port (needs hostLinks).
@@ -93,6 +95,7 @@ public struct HostSnapshot: Equatable, Sendable {
     public var containerNamespaces: [String: NetworkView]
     public var unreadableNamespaces: [String: String]
     public var firewall: FirewallObservation
+    public var nftables: NftObservation = .absent
     /// Sysctl values by key, in the form the planners write them (SysctlKey.forInterface); a key that
     /// could not be read is absent.
     public var sysctls: [String: String]

@@ -1,0 +1,32 @@
+import Planning
+import Nftables
+
+/// The nftables backend's writes: one in-process netlink transaction per batch, on a socket
+/// opened for it. Nothing here reads the ruleset, so a batch costs its own messages whatever the
+/// table holds.
+enum NftablesDriver {
+    /// Applies the batch entirely or not at all. When tolerating (undo, recovery, removal), a
+    /// refused batch is sent again op by op, skipping ops the kernel refuses: what is to be
+    /// deleted is already gone, what is to be added is already there.
+    static func apply(_ batch: NftBatch, tolerant: Bool) throws {
+        guard !batch.isEmpty else { return }
+        let socket = try NftSocket()
+        do {
+            try socket.apply(batch.ops)
+        } catch NftablesError.refused where tolerant {
+            for op in batch.ops { try? socket.apply([op]) }
+        }
+    }
+}
+
+extension NftablesDriver {
+    /// Whether chain `user` holds the user's rules: the only read of bridgectl's table on the
+    /// remove path, and only when the last network goes.
+    static func userChainHasRules() throws -> Bool {
+        try NftTableReader().ruleCount(chain: NftPlanner.userChain) > 0
+    }
+
+    static func iptablesForwardPolicyIsDrop() throws -> Bool {
+        try NftTableReader().iptablesForwardPolicyIsDrop()
+    }
+}
