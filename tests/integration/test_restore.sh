@@ -3,6 +3,8 @@
 # root and an empty kernel (no bridge, namespace, /etc/netns file, rule or resolver): restore must
 # rebuild everything, after which containers talk, names resolve and published ports answer, and a
 # second restore changes nothing and says so. A firewall flush inside a live host likewise.
+# Runs on both firewall backends; the flushes are each backend's own.
+# firewall backends: iptables nftables
 source "$(dirname "$0")/lib.sh"
 require_bridgectl
 
@@ -43,12 +45,12 @@ everything_works() {
 # restore_is_a_noop DESC
 restore_is_a_noop() {
 	local before
-	before=$(settled_world_snapshot; iptables-save | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//')
+	before=$(settled_world_snapshot; firewall_dump)
 	run bridgectl restore
 	expect_eq "$1: a second restore exits 0" "0" "$RC"
 	expect_contains "$1: a second restore says there was nothing to do" "$OUT" "nothing to restore"
 	expect_eq "$1: a second restore changes nothing" "$before" \
-		"$(settled_world_snapshot; iptables-save | grep -v '^#' | sed -E 's/\[[0-9]+:[0-9]+\]//')"
+		"$(settled_world_snapshot; firewall_dump)"
 	run bridgectl doctor
 	expect_eq "$1: doctor is clean (stdout: $OUT)" "0" "$RC"
 }
@@ -116,26 +118,41 @@ everything_works "before"
 restore_is_a_noop "on a healthy host"
 
 section "firewall flushed"
-iptables -t nat -F
+# The NAT rules first (published ports and masquerade gone), then every rule: iptables -F with
+# -t nat -F, or nft flush table (the table's sets and chains stay, their rules go).
+if [[ $FIREWALL == nftables ]]; then
+	for chain in prerouting output postrouting; do nft flush chain ip bridgectl "$chain"; done
+else
+	iptables -t nat -F
+fi
 # On a terminal a long restore shows its progress on stderr, erased when done; not in a pipe.
 run script -qec "bridgectl restore" /dev/null
 expect_contains "restore on a terminal shows progress" "$OUT" "restore: "
 expect_contains "restore on a terminal: the line is erased at the end" "$OUT" $'\r\e[K'
 run bridgectl doctor
 expect_eq "restore on a terminal did the job" "0" "$RC"
-iptables -F
-iptables -t nat -F
+if [[ $FIREWALL == nftables ]]; then
+	nft flush table ip bridgectl
+	expect_eq "nft flush table left no rule in the forward chain" "" \
+		"$(nft list chain ip bridgectl forward | grep -vE '^[[:space:]]*(table|chain|type) |^[[:space:]]*}' || true)"
+else
+	iptables -F
+	iptables -t nat -F
+fi
 run bridgectl restore
-expect_eq "restore after iptables -F: exit 0" "0" "$RC"
-expect_contains "restore after iptables -F: says so" "$OUT" "restored"
+expect_eq "restore after every rule was flushed: exit 0" "0" "$RC"
+expect_contains "restore after every rule was flushed: says so" "$OUT" "restored"
 expect_not_contains "no progress line when stderr is not a terminal" "$ERR" "restore: "
-everything_works "after iptables -F and restore"
-restore_is_a_noop "after iptables -F"
+everything_works "after every rule was flushed and restore"
+restore_is_a_noop "after every rule was flushed"
 nft flush ruleset
 run bridgectl restore
 expect_eq "restore after nft flush ruleset: exit 0" "0" "$RC"
 everything_works "after nft flush ruleset and restore"
 restore_is_a_noop "after nft flush ruleset"
+if [[ $FIREWALL == nftables ]]; then
+	expect_eq "nftables mode: restore wrote nothing of bridgectl's into iptables" "" "$(iptables-save | grep -iE 'bridgectl' || true)"
+fi
 
 section "a reboot"
 stop_servers
@@ -152,3 +169,4 @@ rm -rf "$saved"
 
 section "clean-up"
 remove_everything
+expect_no_firewall_leftovers "nothing of bridgectl's is left in iptables or nftables"
