@@ -2,7 +2,9 @@
 # bridgectl doctor (issue #8): the host is broken behind bridgectl's back in each way the issue
 # names, and doctor must say what drifted in words naming the object and its owner, exit 1, judge
 # only what bridgectl marked (a hand-made br-… bridge is never an orphan), and exit 0 on a clean
-# host. The resolver's death is reported too.
+# host. The resolver's death is reported too. Runs on both firewall backends; the firewall's
+# damage and doctor's words for it are each backend's own.
+# firewall backends: iptables nftables
 source "$(dirname "$0")/lib.sh"
 require_bridgectl
 
@@ -54,14 +56,27 @@ expect_drift "/etc/netns file edited" "container db: file /etc/netns/db/hosts di
 rm /etc/netns/db/resolv.conf
 expect_drift "/etc/netns file deleted" "container db: file /etc/netns/db/resolv.conf is missing"
 
-section "the firewall"
-{ echo '*nat'; iptables-save -t nat | grep -- '^-A BRIDGECTL-POSTROUTING .*net=web masquerade' | sed 's/^-A/-D/'; echo COMMIT; } |
-	iptables-restore --noflush
-expect_drift "one rule deleted" "network web: rule 'bridgectl net=web masquerade' is missing from nat BRIDGECTL-POSTROUTING"
-iptables -t nat -F
-expect_drift "iptables -t nat -F" "container api: rule 'bridgectl container=api publish 0.0.0.0:8080->80/tcp' is missing from nat BRIDGECTL-DNAT"
-iptables -F
-expect_drift "iptables -F" "network web: rule 'bridgectl net=web icc on' is missing from filter BRIDGECTL-FORWARD"
+section "the firewall ($FIREWALL)"
+if [[ $FIREWALL == nftables ]]; then
+	masquerade=$(nft -a list chain ip bridgectl "nat-$bridge" | sed -n 's/.*comment "bridgectl net=web masquerade" # handle \([0-9]*\)$/\1/p')
+	nft delete rule ip bridgectl "nat-$bridge" handle "$masquerade"
+	expect_drift "one rule deleted" "nftables: rules of chain nat-$bridge differ: missing \"bridgectl net=web masquerade\""
+	nft delete element ip bridgectl published-any-address '{ tcp . 8080 }'
+	expect_drift "a published port's element deleted" "nftables: element tcp . 8080 : 172.18.0.2 . 80 missing from map published-any-address"
+	nft flush chain ip bridgectl forward
+	expect_drift "nft flush chain forward" "nftables: rules of chain forward differ: missing \"bridgectl user rules first\""
+	nft delete table ip bridgectl
+	expect_drift "nft delete table" "nftables: table ip bridgectl missing"
+	expect_eq "nftables mode: iptables-save shows nothing of bridgectl's" "" "$(iptables-save | grep -iE 'bridgectl' || true)"
+else
+	{ echo '*nat'; iptables-save -t nat | grep -- '^-A BRIDGECTL-POSTROUTING .*net=web masquerade' | sed 's/^-A/-D/'; echo COMMIT; } |
+		iptables-restore --noflush
+	expect_drift "one rule deleted" "network web: rule 'bridgectl net=web masquerade' is missing from nat BRIDGECTL-POSTROUTING"
+	iptables -t nat -F
+	expect_drift "iptables -t nat -F" "container api: rule 'bridgectl container=api publish 0.0.0.0:8080->80/tcp' is missing from nat BRIDGECTL-DNAT"
+	iptables -F
+	expect_drift "iptables -F" "network web: rule 'bridgectl net=web icc on' is missing from filter BRIDGECTL-FORWARD"
+fi
 sysctl -qw net.ipv4.ip_forward=0
 expect_drift "ip_forward turned off" "sysctl net.ipv4.ip_forward is 0, expected 1"
 
@@ -95,3 +110,4 @@ sysctl -qw net.ipv4.ip_forward=1
 # sees them (marked, with no container in the state) and says so.
 wait_until 5 bash -c '[[ -z $(ip -o link show type veth) ]]' || true
 expect_clean "nothing left to drift"
+expect_no_firewall_leftovers "nothing of bridgectl's is left in iptables or nftables"
