@@ -4,6 +4,8 @@
 # second doctor clean, and packets must flow again: a container reaches another by name (the
 # embedded DNS) and the host reaches a published port. --dry-run shows the repair and changes
 # nothing; what is not bridgectl's (an unmarked br-… bridge, the user's rule) is never touched.
+# Runs on both firewall backends; the firewall's damage and doctor's words are each backend's.
+# firewall backends: iptables nftables
 source "$(dirname "$0")/lib.sh"
 require_bridgectl
 
@@ -81,29 +83,52 @@ rm /etc/netns/db/resolv.conf
 fixed "/etc/netns file deleted" "container db: file /etc/netns/db/resolv.conf is missing"
 expect_contains "resolv.conf points at the embedded DNS again" "$(cat /etc/netns/db/resolv.conf)" "nameserver 127.0.0.11"
 
-section "the firewall"
-iptables -A BRIDGECTL-USER -s 198.51.100.7/32 -j DROP
-{ echo '*nat'; iptables-save -t nat | grep -- '^-A BRIDGECTL-POSTROUTING .*net=web masquerade' | sed 's/^-A/-D/'; echo COMMIT; } |
-	iptables-restore --noflush
-fixed "one rule deleted" "network web: rule 'bridgectl net=web masquerade' is missing from nat BRIDGECTL-POSTROUTING"
-{ echo '*filter'; iptables-save -t filter | grep -- '^-A BRIDGECTL-FORWARD .*net=web icc on' | sed 's/^-A/-D/'; echo COMMIT; } |
-	iptables-restore --noflush
-fixed "a rule in the middle of a chain deleted" "network web: rule 'bridgectl net=web icc on' is missing from filter BRIDGECTL-FORWARD"
-expect_match "the rebuilt chain keeps its order: icc before 'nothing else in'" 'icc on.*nothing else in' \
-	"$(iptables-save -t filter | grep -- '^-A BRIDGECTL-FORWARD' | tr '\n' ' ')"
-iptables -t nat -F
-fixed "iptables -t nat -F" "container api: rule 'bridgectl container=api publish 0.0.0.0:8080->80/tcp' is missing from nat BRIDGECTL-DNAT"
-expect_contains "the user's rule in BRIDGECTL-USER is never touched" "$(iptables-save -t filter)" "-A BRIDGECTL-USER -s 198.51.100.7/32 -j DROP"
-# iptables -F empties BRIDGECTL-USER too: the user's rules are theirs to put back.
-iptables -F
-fixed "iptables -F" "network web: rule 'bridgectl net=web icc on' is missing from filter BRIDGECTL-FORWARD"
-expect_eq "the jump to the user's chain comes first in FORWARD" "-A FORWARD -m comment --comment \"bridgectl user rules first\" -j BRIDGECTL-USER" \
-	"$(iptables-save -t filter | grep -- '^-A FORWARD' | head -n1)"
-if command -v nft >/dev/null 2>&1; then
+section "the firewall ($FIREWALL)"
+expect_ok "a rule of the user's in the user chain" firewall_user_drop_from 198.51.100.7
+if [[ $FIREWALL == nftables ]]; then
+	# rule_handle CHAIN COMMENT : the handle of the rule of bridgectl's table with that comment.
+	rule_handle() { nft -a list chain ip bridgectl "$1" | sed -n "s/.*comment \"$2\" # handle \([0-9]*\)\$/\1/p"; }
+	nft delete rule ip bridgectl "nat-$bridge" handle "$(rule_handle "nat-$bridge" "bridgectl net=web masquerade")"
+	fixed "one rule deleted" "nftables: rules of chain nat-$bridge differ: missing \"bridgectl net=web masquerade\""
+	nft delete rule ip bridgectl "forward-$bridge" handle "$(rule_handle "forward-$bridge" "bridgectl net=web isolated from other networks")"
+	fixed "a rule in the middle of a chain deleted" \
+		"nftables: rules of chain forward-$bridge differ: missing \"bridgectl net=web isolated from other networks\""
+	expect_match "the rebuilt chain keeps its order: icc, isolation, outbound" 'icc on.*isolated from other networks.*outbound' \
+		"$(nft list chain ip bridgectl "forward-$bridge" | tr '\n' ' ')"
+	nft delete element ip bridgectl published-any-address '{ tcp . 8080 }'
+	fixed "a published port's element deleted" "nftables: element tcp . 8080 : 172.18.0.2 . 80 missing from map published-any-address"
+	expect_eq "the user's rule in chain user is never touched" "$(firewall_user_rule_text 198.51.100.7)" "$(firewall_user_rules)"
+	# nft flush table empties chain user too: the user's rules are theirs to put back.
+	nft flush table ip bridgectl
+	fixed "nft flush table" "nftables: rules of chain forward differ: missing \"bridgectl user rules first\""
+	expect_eq "the jump to the user's chain comes first in forward" 'jump user comment "bridgectl user rules first"' \
+		"$(firewall_first_forward_rule)"
 	nft flush ruleset
-	fixed "nft flush ruleset" "chain filter BRIDGECTL-FORWARD is missing"
+	fixed "nft flush ruleset" "nftables: table ip bridgectl missing"
+	expect_eq "nftables mode: --fix wrote nothing of bridgectl's into iptables" "" "$(iptables-save | grep -iE 'bridgectl' || true)"
 else
-	skip "nft flush ruleset" "nft is not installed"
+	{ echo '*nat'; iptables-save -t nat | grep -- '^-A BRIDGECTL-POSTROUTING .*net=web masquerade' | sed 's/^-A/-D/'; echo COMMIT; } |
+		iptables-restore --noflush
+	fixed "one rule deleted" "network web: rule 'bridgectl net=web masquerade' is missing from nat BRIDGECTL-POSTROUTING"
+	{ echo '*filter'; iptables-save -t filter | grep -- '^-A BRIDGECTL-FORWARD .*net=web icc on' | sed 's/^-A/-D/'; echo COMMIT; } |
+		iptables-restore --noflush
+	fixed "a rule in the middle of a chain deleted" "network web: rule 'bridgectl net=web icc on' is missing from filter BRIDGECTL-FORWARD"
+	expect_match "the rebuilt chain keeps its order: icc before 'nothing else in'" 'icc on.*nothing else in' \
+		"$(iptables-save -t filter | grep -- '^-A BRIDGECTL-FORWARD' | tr '\n' ' ')"
+	iptables -t nat -F
+	fixed "iptables -t nat -F" "container api: rule 'bridgectl container=api publish 0.0.0.0:8080->80/tcp' is missing from nat BRIDGECTL-DNAT"
+	expect_contains "the user's rule in BRIDGECTL-USER is never touched" "$(iptables-save -t filter)" "-A BRIDGECTL-USER -s 198.51.100.7/32 -j DROP"
+	# iptables -F empties BRIDGECTL-USER too: the user's rules are theirs to put back.
+	iptables -F
+	fixed "iptables -F" "network web: rule 'bridgectl net=web icc on' is missing from filter BRIDGECTL-FORWARD"
+	expect_eq "the jump to the user's chain comes first in FORWARD" "-A FORWARD -m comment --comment \"bridgectl user rules first\" -j BRIDGECTL-USER" \
+		"$(iptables-save -t filter | grep -- '^-A FORWARD' | head -n1)"
+	if command -v nft >/dev/null 2>&1; then
+		nft flush ruleset
+		fixed "nft flush ruleset" "chain filter BRIDGECTL-FORWARD is missing"
+	else
+		skip "nft flush ruleset" "nft is not installed"
+	fi
 fi
 sysctl -qw net.ipv4.ip_forward=0
 fixed "ip_forward turned off" "sysctl net.ipv4.ip_forward is 0, expected 1"
@@ -134,13 +159,23 @@ ip link add br-9a8b7c6d5e4f type bridge
 ip link set br-9a8b7c6d5e4f alias "bridgectl net=ghost"
 ip link add vethdead0000 type veth peer name vethdead0001
 ip link set vethdead0000 alias "bridgectl container=ghost"
-iptables -N BRIDGECTL-GHOST
-iptables -A BRIDGECTL-FORWARD -o br-9a8b7c6d5e4f -m comment --comment "bridgectl net=ghost nothing else in" -j DROP
+if [[ $FIREWALL == nftables ]]; then
+	nft add chain ip bridgectl forward-br-9a8b7c6d5e4f
+	nft add rule ip bridgectl forward-br-9a8b7c6d5e4f accept comment '"bridgectl net=ghost outbound"'
+	nft add element ip bridgectl to-bridge '{ "br-9a8b7c6d5e4f" comment "bridgectl net=ghost nothing else in" : drop }'
+else
+	iptables -N BRIDGECTL-GHOST
+	iptables -A BRIDGECTL-FORWARD -o br-9a8b7c6d5e4f -m comment --comment "bridgectl net=ghost nothing else in" -j DROP
+fi
 fixed "orphans" "orphan bridge br-9a8b7c6d5e4f ('bridgectl net=ghost') has no network in the state"
 link_absent br-9a8b7c6d5e4f && pass "the orphan bridge is gone" || fail "the orphan bridge is gone"
 link_absent vethdead0000 && pass "the orphan veth is gone" || fail "the orphan veth is gone"
-expect_not_contains "the orphan chain and rule are gone" "$(iptables-save -t filter)" "ghost"
-expect_not_contains "the orphan chain itself is gone" "$(iptables-save -t filter)" "BRIDGECTL-GHOST"
+if [[ $FIREWALL == nftables ]]; then
+	expect_not_contains "the orphan chain and element are gone" "$(nft list table ip bridgectl)" "9a8b7c6d5e4f"
+else
+	expect_not_contains "the orphan chain and rule are gone" "$(iptables-save -t filter)" "ghost"
+	expect_not_contains "the orphan chain itself is gone" "$(iptables-save -t filter)" "BRIDGECTL-GHOST"
+fi
 link_exists br-111111111111 && pass "a hand-made br-<12 hex> bridge (no mark) is left alone" ||
 	fail "a hand-made br-<12 hex> bridge (no mark) is left alone"
 ip link del br-111111111111
@@ -175,3 +210,4 @@ expect_ok "network rm web" bridgectl network rm web
 wait_until 5 bash -c '[[ -z $(ip -o link show type veth) ]]' || true
 run bridgectl doctor
 expect_eq "nothing left to drift (stdout: $OUT)" "0" "$RC"
+expect_no_firewall_leftovers "nothing of bridgectl's is left in iptables or nftables"
