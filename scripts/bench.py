@@ -237,6 +237,7 @@ def bench_core(bridgectl, n):
 def bench_firewall(bridgectl, n):
     """The same commands on each backend (issue #10), then the nft -f floor."""
     results = {}
+    load_at_start = round(os.getloadavg()[0], 2)
     for backend in ("iptables", "nftables"):
         # The flag on every network create: the first fixes the backend (none is active then),
         # the others confirm it; containers use the kept one, as a user's would.
@@ -273,6 +274,7 @@ def bench_firewall(bridgectl, n):
     results[f"floor nft -f delete, {n} ports published"] = summary(deletes)
     must(["nft", "delete", "table", "ip", "floor"])
     must(["ip", "link", "del", "floorbr"])
+    results["load average (1 min) at start, end"] = [load_at_start, round(os.getloadavg()[0], 2)]
     settle()
     return results
 
@@ -280,6 +282,9 @@ def bench_firewall(bridgectl, n):
 def report_firewall(results, n):
     print(f"{'operation':44} {'median':>9} {'p90':>9} {'first':>9} {'last':>9} {'last/first':>10}")
     for name, value in results.items():
+        if not isinstance(value, dict):
+            print(f"{name:44} {value}")
+            continue
         print(f"{name:44} {value['median_ms']:>8.2f}ms {value['p90_ms']:>8.2f}ms "
               f"{value['first_block_median_ms']:>8.2f}ms {value['last_block_median_ms']:>8.2f}ms "
               f"{value['last_over_first']:>10}")
