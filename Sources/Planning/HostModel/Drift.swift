@@ -347,7 +347,7 @@ extension ExpectedHost {
 extension Drift.Kind {
     public var isFirewall: Bool {
         switch self {
-        case .chainMissing, .ruleMissing, .orphanRule, .orphanChain: return true
+        case .chainMissing, .ruleMissing, .orphanRule, .orphanChain, .nftables: return true
         default: return false
         }
     }
