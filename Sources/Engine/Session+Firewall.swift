@@ -33,11 +33,9 @@ extension Session {
                                       bridgeNetfilter: observed.sysctls["net.bridge.bridge-nf-call-iptables"],
                                       otherActiveNetworks: others, backend: backend)
         if backend == .nftables {
-            switch use {
-            case .activating: context.iptablesForwardPolicyDrop = try NftablesDriver.iptablesForwardPolicyIsDrop()
-            case .deactivating where !others: context.nftUserChainHasRules = try NftablesDriver.userChainHasRules()
-            case .deactivating: break
-            }
+            if use == .activating { context.iptablesForwardPolicyDrop = try NftablesDriver.iptablesForwardPolicyIsDrop() }
+            // The first network's undo and the last network's removal keep the user's rules.
+            if !others { context.nftUserChainHasRules = try NftablesDriver.userChainHasRules() }
             Timing.mark("nftables read")
         }
         return context

@@ -18,13 +18,7 @@ final class NftQuery {
     static let answerTimeoutMilliseconds: Int32 = 2000
 
     init() throws {
-        guard let opened = mnl_socket_open(NETLINK_NETFILTER) else { throw NftablesError.socket("mnl_socket_open", errno: errno) }
-        guard mnl_socket_bind(opened, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
-            let code = errno
-            mnl_socket_close(opened)
-            throw NftablesError.socket("mnl_socket_bind", errno: code)
-        }
-        socket = opened
+        socket = try NftSocket.openNetfilterSocket()
     }
 
     deinit { mnl_socket_close(socket) }

@@ -11,16 +11,21 @@ public final class NftSocket {
     private var nextSequence: UInt32 = 1
 
     public init() throws {
+        socket = try NftSocket.openNetfilterSocket()
+    }
+
+    deinit { mnl_socket_close(socket) }
+
+    /// A bound NETLINK_NETFILTER socket, for batches and for reads alike.
+    static func openNetfilterSocket() throws -> OpaquePointer {
         guard let opened = mnl_socket_open(NETLINK_NETFILTER) else { throw NftablesError.socket("mnl_socket_open", errno: errno) }
         guard mnl_socket_bind(opened, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
             let code = errno
             mnl_socket_close(opened)
             throw NftablesError.socket("mnl_socket_bind", errno: code)
         }
-        socket = opened
+        return opened
     }
-
-    deinit { mnl_socket_close(socket) }
 
     /// Sends `ops` as one transaction. Throws `.refused` naming the first op the kernel refused;
     /// then nothing of the batch is applied.

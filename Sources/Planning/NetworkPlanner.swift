@@ -149,7 +149,7 @@ public enum NetworkPlanner {
             guard let current = firewall.bridgeNetfilter else { throw PlanningError.noBridgeNetfilter(record.name) }
             if current != "1" { steps.append(.setSysctl(key: "net.bridge.bridge-nf-call-iptables", value: "1")) }
         }
-        steps.append(FirewallSteps.activation(of: record, firewall: firewall))
+        steps += FirewallSteps.activation(of: record, firewall: firewall)
         return steps
     }
 

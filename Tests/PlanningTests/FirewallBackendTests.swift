@@ -15,7 +15,25 @@ import BridgeModel
         #expect(record.firewall == .nftables)
         #expect(!plan.steps.contains { if case .applyRules = $0 { true } else { false } })
         let batches = plan.steps.compactMap { if case .applyNftables(let batch) = $0 { batch } else { nil } }
-        #expect(batches == [NftBatch(NftPlanner.setup() + NftPlanner.networkOps(record))])
+        #expect(batches == [NftBatch(NftPlanner.setup(), undo: [.deleteTable]), NftBatch(NftPlanner.networkOps(record))])
+    }
+
+    /// A failed first create leaves no table; a failed later one leaves the others' table, and
+    /// the user's rules always stay.
+    @Test func undoingTheFirstActivationTakesTheTableAway() {
+        let network = Fixture.front.withFirewall(.nftables)
+        func undo(_ context: FirewallContext) -> [NftOp] {
+            FirewallSteps.activation(of: network, firewall: context).reversed().compactMap(\.inverse).flatMap { step -> [NftOp] in
+                if case .applyNftables(let batch) = step { return batch.ops } else { return [] }
+            }
+        }
+        #expect(undo(Self.nftContext) == NftPlanner.networkOps(network).reversed().compactMap(\.inverse) + [.deleteTable])
+        var kept = Self.nftContext
+        kept.nftUserChainHasRules = true
+        #expect(undo(kept).suffix(NftPlanner.teardown(userChainHasRules: true).count) == ArraySlice(NftPlanner.teardown(userChainHasRules: true)))
+        var others = Self.nftContext
+        others.otherActiveNetworks = true
+        #expect(undo(others) == NftPlanner.networkOps(network).reversed().compactMap(\.inverse))
     }
 
     @Test func iptablesRecordsStayAsTheyWere() throws {

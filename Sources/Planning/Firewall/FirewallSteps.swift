@@ -4,13 +4,16 @@ import BridgeModel
 /// network's rules are in the backend written in its record, a container's published ports in
 /// its published network's. Everything else plans through here and names no backend.
 public enum FirewallSteps {
-    /// A network's rules, and the shared chains or table whatever of them is missing.
-    public static func activation(of network: NetworkRecord, firewall: FirewallContext) -> Step {
+    /// A network's rules, and the shared chains or table whatever of them is missing. Undone,
+    /// the first network's activation takes the shared part away too, as the last network's
+    /// removal does, so a failed create leaves no table behind.
+    public static func activation(of network: NetworkRecord, firewall: FirewallContext) -> [Step] {
         switch network.firewall {
         case .iptables:
-            return .applyRules(RuleBatch(FirewallPlanner.baseSetup(observed: firewall.observed) + FirewallPlanner.networkRules(network)))
+            return [.applyRules(RuleBatch(FirewallPlanner.baseSetup(observed: firewall.observed) + FirewallPlanner.networkRules(network)))]
         case .nftables:
-            return .applyNftables(NftBatch(NftPlanner.setup() + NftPlanner.networkOps(network)))
+            let undo = firewall.otherActiveNetworks ? nil : NftPlanner.teardown(userChainHasRules: firewall.nftUserChainHasRules)
+            return [.applyNftables(NftBatch(NftPlanner.setup(), undo: undo)), .applyNftables(NftBatch(NftPlanner.networkOps(network)))]
         }
     }
 

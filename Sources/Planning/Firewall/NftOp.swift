@@ -259,13 +259,17 @@ public enum NftOp: Codable, Hashable, Sendable {
 /// Ops sent together in one netlink batch (one nftables transaction): all of it or none of it.
 public struct NftBatch: Codable, Equatable, Sendable {
     public var ops: [NftOp]
+    /// What undoes the batch when its ops alone cannot say: the shared setup's adds have no
+    /// inverse of their own (the table may hold other networks and the user's rules), but the
+    /// first network's setup is undone by the teardown the planner chose for that host.
+    public var undo: [NftOp]?
 
-    public init(_ ops: [NftOp]) { self.ops = ops }
+    public init(_ ops: [NftOp], undo: [NftOp]? = nil) { self.ops = ops; self.undo = undo }
 
     public var isEmpty: Bool { ops.isEmpty }
 
     /// Undo in reverse order: elements (which reference per-network chains) go before the chains.
-    public var inverse: NftBatch { NftBatch(ops.reversed().compactMap(\.inverse)) }
+    public var inverse: NftBatch { NftBatch(undo ?? ops.reversed().compactMap(\.inverse)) }
 
     /// `nft -f` input: one transaction, as the in-process batch is.
     public var script: String { ops.map { $0.text + "\n" }.joined() }

@@ -290,9 +290,9 @@ extension ExpectedHost {
             }
         }
 
-        if parts.contains(.nftables) {
-            for difference in observed.nftables.differences(from: expectedNftTable(observed: observed.nftables))
-            where judgesOrphans || !difference.isOrphan {
+        // The table is shared by every network: only a whole-host expectation can judge it.
+        if parts.contains(.nftables) && judgesOrphans {
+            for difference in observed.nftables.differences(from: expectedNftTable(observed: observed.nftables)) {
                 add(difference.isOrphan ? nil : .bridgectl, .nftables(difference))
             }
         }
@@ -347,7 +347,7 @@ extension ExpectedHost {
 extension Drift.Kind {
     public var isFirewall: Bool {
         switch self {
-        case .chainMissing, .ruleMissing, .orphanRule, .orphanChain: return true
+        case .chainMissing, .ruleMissing, .orphanRule, .orphanChain, .nftables: return true
         default: return false
         }
     }
