@@ -476,6 +476,18 @@ firewall_leftovers() {
 	fi
 }
 
+# bridgectl's rules and elements in both firewalls, sorted (the order nft lists a set's elements
+# in is the kernel's walk), for world snapshots: a refused or rolled-back command must leave them
+# as they were.
+firewall_snapshot() {
+	{
+		iptables_dump | grep -E 'BRIDGECTL|"bridgectl ' || true
+		if command -v nft >/dev/null; then
+			nft list table ip bridgectl 2>/dev/null | tr ',{}' '\n\n\n' | sed 's/^[[:space:]]*//; s/[[:space:]]*$//' | grep -v '^$' || true
+		fi
+	} | sort
+}
+
 expect_no_firewall_leftovers() {
 	expect_eq "$1" "" "$(firewall_leftovers)"
 }
@@ -551,6 +563,7 @@ world_snapshot() {
 		echo "networks: <network ls failed: $out>"
 	fi
 	echo "state-ids: $(state_ids | tr '\n' ' ')"
+	firewall_snapshot | sed 's/^/firewall: /'
 }
 
 # A snapshot to compare later ones against, taken once the kernel has finished reaping the host

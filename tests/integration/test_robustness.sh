@@ -3,7 +3,9 @@
 # point never corrupts state and everything can still be removed; a failure injected before any
 # step of a plan (BRIDGECTL_FAIL_AT_STEP=k) rolls back everything that step's predecessors did;
 # what a killed write leaves (temporary files, a torn record) never blocks the next command; the
-# state root is readable by root only.
+# state root is readable by root only. Runs on both firewall backends: the world snapshots the
+# rollbacks are checked against include the firewall.
+# firewall backends: iptables nftables
 source "$(dirname "$0")/lib.sh"
 require_bridgectl
 
@@ -347,7 +349,7 @@ expect_error "network rm sweep refuses and names torn" torn bridgectl network rm
 expect_ok "container rm -f torn (by name)" bridgectl container rm -f torn
 expect_eq "container rm prints its name" torn "$OUT"
 if [[ ! -e /run/netns/torn && ! -e /etc/netns/torn && ! -e $record ]]; then pass "torn's namespace, /etc/netns folder and record are gone"; else fail "torn's namespace, /etc/netns folder and record are gone" "$(ls -d /run/netns/torn /etc/netns/torn "$record" 2>&1)"; fi
-expect_eq "no rule of torn is left" "" "$(iptables-save | grep -F 'container=torn ' || true)"
+expect_eq "no rule of torn is left" "" "$(firewall_owned_by "container=torn ")"
 run bridgectl container ls
 expect_eq "container ls has no warning any more" "" "$ERR"
 expect_no_match "torn is no longer listed" ' torn ' "$OUT"
@@ -377,7 +379,7 @@ expect_error "network rm of it refuses while on3 is attached, naming on3" on3 br
 expect_ok "container rm -f on3 on2 (on3's network record is corrupt)" bridgectl container rm -f on3 on2
 expect_ok "network rm ${sweep3_id:0:12} removes the corrupt network" bridgectl network rm "${sweep3_id:0:12}"
 if wait_until 10 link_absent "br-${sweep3_id:0:12}"; then pass "its bridge is gone"; else fail "its bridge is gone"; fi
-expect_eq "no rule names its bridge" "" "$(iptables-save | grep -F "br-${sweep3_id:0:12}" || true)"
+expect_eq "no rule names its bridge" "" "$(firewall_dump | grep -F "br-${sweep3_id:0:12}" || true)"
 expect_eq "its record is gone" "" "$(ls "$sweep3_record" 2>/dev/null || true)"
 run bridgectl network ls
 expect_eq "network ls has no warning any more" "" "$ERR"
