@@ -37,14 +37,14 @@ backends_of() {
 	echo "${line:-iptables}"
 }
 
-# Runs to make, each "FILE BACKEND": the first backend a file declares is the default one, run
+# Runs to make, each "FILE<tab>BACKEND": the first backend a file declares is the default one, run
 # under the file's own name; the others under test_foo[BACKEND].
 runs=()
 add_runs() { # FILE [BACKEND]
 	local backend
 	for backend in $(backends_of "$1"); do
 		if [[ -z ${2-} || $2 == "$backend" ]]; then
-			runs+=("$1 $backend")
+			runs+=("$1"$'\t'"$backend")
 		fi
 	done
 }
@@ -124,7 +124,7 @@ run_name() { # FILE BACKEND
 if [[ $(id -u) -ne 0 ]]; then
 	report SKIP harness_selftest "" 0 "needs root: creates network namespaces"
 	for r in "${runs[@]}"; do
-		read -r t backend <<<"$r"
+		IFS=$'\t' read -r t backend <<<"$r"
 		report SKIP "$(run_name "$t" "$backend")" "" 0 "needs root: creates network namespaces"
 	done
 	echo "$passed passed, $failed failed, $skipped skipped"
@@ -150,7 +150,7 @@ else
 fi
 
 for r in "${runs[@]}"; do
-	read -r t backend <<<"$r"
+	IFS=$'\t' read -r t backend <<<"$r"
 	name=$(run_name "$t" "$backend")
 	log=$logs/${name//[\[\]]/.}
 	log=${log%.}.log
