@@ -90,6 +90,19 @@ import Testing
         #expect(report.lines.contains { $0.hasPrefix("  bridgectl postrouting: MASQUERADE: gives this host's connections") })
     }
 
+    @Test func publishedPortFromOutsideIsTheContainersElements() throws {
+        let report = try report("""
+            trace id 1 ip bridgectl prerouting packet: iif "uplink0" ip saddr 203.0.113.1 ip daddr 203.0.113.2 tcp sport 40000 tcp dport 8080 tcp flags == syn
+            trace id 1 ip bridgectl prerouting rule fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto { tcp, udp } dnat ip to meta l4proto . th dport map @published-any-address comment "bridgectl published ports (every address)" (verdict accept)
+            trace id 2 ip bridgectl forward packet: iif "uplink0" oif "br-f00d00000001" ip saddr 203.0.113.1 ip daddr 172.18.0.2 tcp sport 40000 tcp dport 80 tcp flags == syn
+            trace id 2 ip bridgectl forward rule jump user comment "bridgectl user rules first" (verdict jump user)
+            trace id 2 ip bridgectl forward rule ct status dnat ip daddr . meta l4proto . th dport @published-accept accept comment "bridgectl published ports" (verdict accept)
+            """)
+        #expect(report.verdict == "DNATed to 172.18.0.2:80 by 'bridgectl container=api publish 0.0.0.0:8080->80/tcp', then accepted")
+        #expect(report.lines.contains(
+            "  bridgectl forward: ACCEPT: accepts traffic rewritten to 172.18.0.2:80/tcp (published by api) ('bridgectl container=api published')"))
+    }
+
     @Test func outboundMasqueradeIsTheNetworksRule() throws {
         let report = try report("""
             trace id 2 ip bridgectl postrouting packet: iif "br-f00d00000001" oif "uplink0" ip saddr 172.18.0.2 ip daddr 203.0.113.1 icmp type echo-request

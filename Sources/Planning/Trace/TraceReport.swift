@@ -175,7 +175,7 @@ public struct TraceReport: Equatable, Sendable {
             case .verdictMap(let side, let map):
                 guard let interface = side == .input ? packet.inInterface : packet.outInterface else { return nil }
                 return standing.first { if case .addElement(map, let element) = $0 { return element.key == .interface(interface) }; return false }
-            case .dnatThroughMap(let map, _, _):
+            case .dnatThroughMap(let map, _, _), .publishedKeyInSet(let map):
                 guard let address = packet.destination, let port = packet.destinationPort,
                       let proto = packet.transport.flatMap(TransportProtocol.init(rawValue:)) else { return nil }
                 return standing.first { op in
@@ -204,10 +204,16 @@ public struct TraceReport: Equatable, Sendable {
     static func natTarget(_ step: Step) -> String? {
         guard let spec = step.spec else { return nil }
         guard step.table == NftTable.name else { return RuleMatches(spec).target }
-        let words = Set(spec.split(separator: " ").map(String.init))
-        if words.contains("dnat") { return "DNAT" }
-        if words.contains("masquerade") { return "MASQUERADE" }
-        if words.contains("snat") { return "SNAT" }
+        // The statement, not the match `ct status dnat` (a connection that was rewritten).
+        let words = spec.split(separator: " ")
+        for (index, word) in words.enumerated() where index == 0 || words[index - 1] != "status" {
+            switch word {
+            case "dnat": return "DNAT"
+            case "masquerade": return "MASQUERADE"
+            case "snat": return "SNAT"
+            default: continue
+            }
+        }
         return nil
     }
 
