@@ -5,8 +5,8 @@ import HostSystem
 
 /// `bridgectl trace`: one real packet (or, with --watch, the next matching one) followed through
 /// the host's netfilter hooks by the kernel's own tracing. A temporary table marks the packet
-/// (`meta nftrace set 1`), `xtables-monitor --trace` prints every rule it matched, and
-/// TraceReport turns that into words and a verdict. The table is removed however the trace ends:
+/// (`meta nftrace set 1`), `xtables-monitor --trace` (`nft monitor trace` on the nftables
+/// backend) prints every rule it matched, and TraceReport turns that into words and a verdict. The table is removed however the trace ends:
 /// on return, on an error, on SIGINT/SIGTERM/SIGHUP (polled next to the monitor), and a table a
 /// killed trace left is removed by the next one.
 public struct TraceResult: Sendable {

@@ -1,7 +1,8 @@
 import BridgeModel
 
 /// The path one traced packet took through the host's netfilter hooks, each matched rule in
-/// words (RuleMeaning of the rule as iptables-save shows it), and the verdict — read from the
+/// words (RuleMeaning of the rule as iptables-save shows it, or of the nftables op that made
+/// it), and the verdict — read from the
 /// trace events (and the connection's NAT from conntrack), never guessed from the ruleset.
 public struct TraceReport: Equatable, Sendable {
     /// One rule that matched, or a base chain's policy that decided.
