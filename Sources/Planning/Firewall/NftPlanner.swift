@@ -267,6 +267,24 @@ public enum NftPlanner {
         return ops
     }
 
+    /// Deletions of every published-port element that leads to `address`, as found in the table:
+    /// how a container whose record is lost loses its ports (its address claim survives; the
+    /// container ports its elements name do not).
+    public static func publishedElements(leadingTo address: IPv4Address, in observed: NftObservation) -> [NftOp] {
+        func leadsThere(_ element: NftObservedElement) -> Bool {
+            switch (element.key, element.value) {
+            case (_, .addressPort(let target, _)?), (_, .address(let target)?): return target == address
+            case (.addressProtocolPorts(let target, _, _), nil): return target == address
+            default: return false
+            }
+        }
+        let sets = [publishedPortsMap, publishedAnyAddressMap, publishedRangesMap, publishedAcceptSet, publishedAcceptRangesSet]
+        return sets.flatMap { set in
+            (observed.elements[set] ?? []).filter(leadsThere).sorted { $0.text < $1.text }
+                .map { NftOp.deleteElement(set: set, NftElement($0.key, $0.value, comment: "")) }
+        }
+    }
+
     /// Sorted, overlapping or adjacent ranges joined.
     static func merged(_ ranges: [ClosedRange<UInt16>]) -> [ClosedRange<UInt16>] {
         var result: [ClosedRange<UInt16>] = []
