@@ -42,4 +42,23 @@ static inline uint32_t cnft_nlmsg_error_seq(const struct nlmsghdr *nlh) {
     const struct nlmsgerr *err = (const struct nlmsgerr *)NLMSG_DATA(nlh);
     return err->msg.nlmsg_seq;
 }
+// Hands the last reference to a netfilter socket to a forked child that releases it and exits
+// on its own: releasing a socket whose transactions deleted objects waits for their deferred
+// freeing (one RCU grace period, ~11 ms), which is no part of the command's work. The child only
+// closes descriptors and exits (async-signal-safe after fork in a threaded process), every other
+// one first, so it holds no lock of the parent's. Returns -1 when fork fails (the caller then
+// releases the socket itself).
+#include <unistd.h>
+#include <linux/close_range.h>
+#include <sys/syscall.h>
+static inline int cnft_release_in_child(int fd) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (fd > 0) syscall(SYS_close_range, 0, fd - 1, 0);
+        syscall(SYS_close_range, fd + 1, ~0U, 0);
+        close(fd);
+        _exit(0);
+    }
+    return pid < 0 ? -1 : 0;
+}
 #endif

@@ -1,6 +1,7 @@
 import Glibc
 import BridgeModel
 import Planning
+import Nftables
 import HostSystem
 import State
 
@@ -109,11 +110,12 @@ extension Session {
             let rules = corrupt.name.flatMap { name in observed.map { FirewallPlanner.rulesOwned(byContainer: name, in: $0) } } ?? []
             owned = rules.isEmpty ? nil : .applyRules(RuleBatch(rules))
         case .nftables:
-            // Elements are found by key, and the port claims name the keys: those the salvage
-            // gets wrong are refused as missing and skipped; doctor --fix removes any left over.
-            if let address = salvaged.endpoints.first?.address, !salvaged.ports.isEmpty {
-                owned = .applyNftables(NftBatch(NftPlanner.publishOps(container: salvaged.name, address: address,
-                                                                      bindings: salvaged.ports)).inverse)
+            // Its elements lead to the address it still claims: the table is read for them (a
+            // rare path; the create and remove paths never read it).
+            if !salvaged.ports.isEmpty {
+                let observed = try NftTableReader().read()
+                let ops = salvaged.endpoints.flatMap { NftPlanner.publishedElements(leadingTo: $0.address, in: observed) }
+                owned = ops.isEmpty ? nil : .applyNftables(NftBatch(ops))
             }
         }
         var plan = ContainerPlanner.removeUnreadable(salvaged, ownedFirewall: owned, killProcesses: killProcesses)

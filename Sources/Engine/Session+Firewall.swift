@@ -1,6 +1,7 @@
 import BridgeModel
 import Planning
 import HostSystem
+import Nftables
 
 /// Which firewall backend a plan uses, and what that backend must know of the host first.
 extension Session {
@@ -33,9 +34,15 @@ extension Session {
                                       bridgeNetfilter: observed.sysctls["net.bridge.bridge-nf-call-iptables"],
                                       otherActiveNetworks: others, backend: backend)
         if backend == .nftables {
-            if use == .activating { context.iptablesForwardPolicyDrop = try NftablesDriver.iptablesForwardPolicyIsDrop() }
+            // A few single-object requests, never the table or the ruleset.
+            let reader = try NftTableReader()
+            if use == .activating {
+                context.iptablesForwardPolicyDrop = try reader.iptablesForwardPolicyIsDrop()
+                let baseChains = NftPlanner.baseChains.map(\.name)
+                context.nftBaseChainsExist = try reader.existingChains(baseChains).count == baseChains.count
+            }
             // The first network's undo and the last network's removal keep the user's rules.
-            if !others { context.nftUserChainHasRules = try NftablesDriver.userChainHasRules() }
+            if !others { context.nftUserChainHasRules = try reader.ruleCount(chain: NftPlanner.userChain) > 0 }
             Timing.mark("nftables read")
         }
         return context

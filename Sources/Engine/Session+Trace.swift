@@ -5,8 +5,8 @@ import HostSystem
 
 /// `bridgectl trace`: one real packet (or, with --watch, the next matching one) followed through
 /// the host's netfilter hooks by the kernel's own tracing. A temporary table marks the packet
-/// (`meta nftrace set 1`), `xtables-monitor --trace` prints every rule it matched, and
-/// TraceReport turns that into words and a verdict. The table is removed however the trace ends:
+/// (`meta nftrace set 1`), `xtables-monitor --trace` (`nft monitor trace` on the nftables
+/// backend) prints every rule it matched, and TraceReport turns that into words and a verdict. The table is removed however the trace ends:
 /// on return, on an error, on SIGINT/SIGTERM/SIGHUP (polled next to the monitor), and a table a
 /// killed trace left is removed by the next one.
 public struct TraceResult: Sendable {
@@ -38,9 +38,14 @@ struct TraceEnd {
 extension Session {
     public func trace(_ request: TraceRequest, watch: Bool, timeout: Double) throws -> TraceResult {
         let signals = try InterruptSignals.descriptor()
-        for tool in ["nft", "xtables-monitor"] where !Self.toolExists(tool) {
+        // The nftables backend's rules (sets, maps, fib) are beyond what xtables-monitor can
+        // print in iptables syntax (it exits at the first), so nft traces its table itself.
+        let nftOps = try recordedHost().expected.nftOps
+        let byNft = !nftOps.isEmpty
+        for tool in byNft ? ["nft"] : ["nft", "xtables-monitor"] where !Self.toolExists(tool) {
             throw TraceInputError("trace needs \(tool) (Debian package \(tool == "nft" ? "nftables" : "iptables")), which is not installed")
         }
+        let parse: @Sendable (String) -> [TraceLog.Visit] = { text in byNft ? TraceLog.parseNft(text) : TraceLog.parse(text) }
         let source = try resolveTraceSource(request.source, watch: watch)
         let (destination, destinationLabel) = try resolveTraceDestination(request.destination, from: source)
         releaseLock()
@@ -53,7 +58,8 @@ extension Session {
         let describedProbe = Self.describeProbe(request, source: source, destination: destination,
                                                 destinationLabel: destinationLabel, sourcePort: probe?.localPort)
 
-        let monitor = try BackgroundProcess(["timeout", "-k", "1", String(Int(timeout.rounded(.up)) + 5), "xtables-monitor", "-4", "--trace"])
+        let monitorCommand = byNft ? ["nft", "monitor", "trace"] : ["xtables-monitor", "-4", "--trace"]
+        let monitor = try BackgroundProcess(["timeout", "-k", "1", String(Int(timeout.rounded(.up)) + 5)] + monitorCommand)
         defer { monitor.stop() }
         try waitUntilListening(monitor)
         let table = TraceTable.name(pid: getpid())
@@ -68,7 +74,7 @@ extension Session {
         // A probe the source's kernel refused at once (no route) left no packet to wait for, but
         // one a rule in OUTPUT dropped (EPERM) was traced: collect briefly either way.
         let outcome = try collect(from: monitor, probe: answer == nil ? probe : nil, signals: signals,
-                                  timeout: answer == nil ? timeout : min(timeout, 0.2), watch: watch)
+                                  timeout: answer == nil ? timeout : min(timeout, 0.2), watch: watch, parse: parse)
         if let signal = outcome.signal { throw TraceInterrupted(signal: signal) }
         answer = answer ?? outcome.answer ?? (watch ? nil : .silence)
 
@@ -76,8 +82,8 @@ extension Session {
         let host = try observeHost([.firewall, .hostAddresses])
         var interfaceAddresses: [String: [IPv4Address]] = [:]
         for address in host.host.addresses { interfaceAddresses[address.link, default: []].append(address.address.ip) }
-        let report = TraceReport.build(visits: TraceLog.parse(outcome.text), firewall: host.firewall, conntrack: conntrack,
-                                       icmpID: probe?.icmpID, interfaceAddresses: interfaceAddresses)
+        let report = TraceReport.build(visits: parse(outcome.text), firewall: host.firewall, conntrack: conntrack,
+                                       icmpID: probe?.icmpID, interfaceAddresses: interfaceAddresses, nftOps: nftOps)
         return TraceResult(probe: describedProbe, report: report, answer: answer, watched: watch)
     }
 
@@ -85,7 +91,8 @@ extension Session {
     /// last events had a moment to arrive), the first watched packet went its way, a signal
     /// came, or the time ran out.
     private func collect(from monitor: BackgroundProcess, probe: ProbeSocket?, signals: Int32,
-                         timeout: Double, watch: Bool) throws -> (text: String, answer: ProbeSocket.Answer?, signal: Int32?) {
+                         timeout: Double, watch: Bool,
+                         parse: @Sendable (String) -> [TraceLog.Visit]) throws -> (text: String, answer: ProbeSocket.Answer?, signal: Int32?) {
         let settle: UInt64 = 200_000_000
         var deadline = Clock.monotonicNanoseconds() + UInt64(timeout * 1e9)
         var bytes: [UInt8] = []
@@ -103,7 +110,7 @@ extension Session {
                 let read = monitor.readAvailable()
                 if read.isEmpty && fds[0].revents & Int16(POLLHUP) != 0 { break }
                 bytes += read
-                let visits = TraceLog.parse(String(decoding: bytes, as: UTF8.self))
+                let visits = parse(String(decoding: bytes, as: UTF8.self))
                 if visits.contains(where: { $0.events.contains { $0.verdict == "DROP" } }) {
                     deadline = min(deadline, Clock.monotonicNanoseconds() + settle / 4)
                 } else if watch && !visits.isEmpty {

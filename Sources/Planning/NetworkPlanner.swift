@@ -41,6 +41,9 @@ public struct FirewallContext: Sendable {
     /// that): it would drop what bridgectl's nftables table accepts. Read only when an nftables
     /// network is activated.
     public var iptablesForwardPolicyDrop: Bool
+    /// Whether bridgectl's nftables base chains exist (read when an nftables network is
+    /// activated; the setup then leaves them as they are).
+    public var nftBaseChainsExist = false
 
     public init(observed: FirewallObservation, ipForward: String?, bridgeNetfilter: String?, otherActiveNetworks: Bool,
                 backend: FirewallBackend = .iptables, nftUserChainHasRules: Bool = false, iptablesForwardPolicyDrop: Bool = false) {

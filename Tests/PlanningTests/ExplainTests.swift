@@ -11,6 +11,24 @@ enum ExplainHost {
                                     isInternal: true)
     static let cacheID = oid("cac0000")
 
+    /// The same host on the nftables backend: every network keeps its rules in table ip bridgectl.
+    static func nftRecords() throws -> (networks: [NetworkRecord], containers: [ContainerRecord]) {
+        let (networks, containers) = try records()
+        return (networks.map { $0.withFirewall(.nftables) }, containers)
+    }
+
+    /// The nftables host as the kernel would hold it (the table as the ops make it), changed by
+    /// `change`.
+    static func nftTopology(_ scope: Topology.Scope, change: (inout HostSnapshot) -> Void = { _ in }) throws -> Topology {
+        let (networks, containers) = try nftRecords()
+        let expected = ExpectedHost.render(networks: networks, containers: containers, hostResolver: Fixture.hostResolver)
+        var observed = observed(expected)
+        observed.nftables = .expected(from: expected.nftOps)
+        change(&observed)
+        return Topology.build(scope: scope, networks: networks, containers: containers, expected: expected,
+                              observed: observed, drifts: expected.drifts(from: observed))
+    }
+
     static func records() throws -> (networks: [NetworkRecord], containers: [ContainerRecord]) {
         let made = try TwoContainerHost.make()
         var ids = IDSequence(next: 10)
@@ -151,6 +169,56 @@ enum ExplainHost {
         ])
         let text = TopologyText.render(topology, color: false)
         #expect(text.contains("✗ missing: masquerades 172.18.0.0/16"))
+    }
+
+    @Test func nftablesRulesInWords() throws {
+        let topology = try ExplainHost.nftTopology(.everything)
+        let text = TopologyText.render(topology, color: false)
+        try golden("nft-everything.txt", text)
+        #expect(widest(text) <= 100)
+        for fact in [
+            "Rules for network web (nft list table ip bridgectl)",
+            "  chain forward-br-f00d00000001",
+            "drops container-to-container traffic on br-f00d00000001 because enable_icc=false",
+            "  map published-any-address",
+            "rewrites 0.0.0.0:8080/tcp to 172.18.0.2:80 (published by api)",
+            "accepts traffic rewritten to 172.18.0.2:80/tcp (published by api)",
+            "drops everything entering br-da7a00000004 from elsewhere because data is internal",
+            "Rules every bridgectl network goes through (nft list table ip bridgectl)",
+            "  chain prerouting",
+            "no drift",
+        ] {
+            #expect(text.contains(fact), "missing: \(fact)")
+        }
+        #expect(!text.contains("iptables-save"))
+        // No rule of the shared setup twice, though it is sent with every network's creation.
+        #expect(topology.sharedRules.count == Set(topology.sharedRules.map { "\($0.chain) \($0.meaning.name)" }).count)
+        let dot = TopologyGraph.dot(topology)
+        try golden("nft-everything.dot", dot)
+        #expect(dot.contains("chain forward-br-f00d00000001: drops container-to-container\\l"))
+        try golden("nft-everything.mmd", TopologyGraph.mermaid(topology))
+    }
+
+    @Test func nftablesElementGoneIsMarkedOnItsOwner() throws {
+        let published = NftObservedElement(.protocolPort(.tcp, 8080), .addressPort(ip("172.18.0.2"), 80))
+        let topology = try ExplainHost.nftTopology(.network("web")) { observed in
+            observed.nftables.elements[NftPlanner.publishedAnyAddressMap]?.remove(published)
+            observed.nftables.rules[NftPlanner.forwardChain(of: "br-f00d00000001")]?.removeLast()
+        }
+        let web = topology.networks[0]
+        let rewrite = web.rules.first { $0.meaning.sentence.hasPrefix("rewrites 0.0.0.0:8080/tcp") }
+        #expect(rewrite?.missing == true)
+        #expect(web.rules.filter(\.missing).count == 2)
+        // The element is api's (it holds api's address), the chain web's (it is named after web's bridge).
+        #expect(web.attachments[0].drifts == ["bridgectl: nftables: element tcp . 8080 : 172.18.0.2 . 80 missing from map published-any-address"])
+        #expect(web.drifts.count == 1 && web.drifts[0].contains("rules of chain forward-br-f00d00000001 differ"))
+        #expect(topology.hostDrifts.isEmpty)
+        let text = TopologyText.render(topology, color: false)
+        try golden("nft-web-element-missing.txt", text)
+        #expect(text.contains("✗ missing: rewrites 0.0.0.0:8080/tcp to 172.18.0.2:80 (published by api)"))
+        let dot = TopologyGraph.dot(topology)
+        #expect(dot.contains("✗ missing: map published-any-address: rewrites\\l  0.0.0.0:8080/tcp"))
+        #expect(dot.contains("color=red"))
     }
 
     @Test func aDriftAboutNothingDrawnIsStillSaid() throws {

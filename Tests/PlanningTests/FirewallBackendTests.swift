@@ -36,6 +36,18 @@ import BridgeModel
         #expect(undo(others) == NftPlanner.networkOps(network).reversed().compactMap(\.inverse))
     }
 
+    /// Re-adding an existing chain costs the kernel ~12 ms and flushing its rules a grace period
+    /// at the socket's release: when the base chains exist the setup sends nothing, and only its
+    /// undo (the first network's) remains.
+    @Test func existingBaseChainsAreNotAddedAgain() {
+        let again = NftPlanner.setup(baseChainsExist: true)
+        #expect(again.isEmpty)
+        var context = Self.nftContext
+        context.nftBaseChainsExist = true
+        #expect(FirewallSteps.activation(of: Fixture.front.withFirewall(.nftables), firewall: context).first
+                == .applyNftables(NftBatch(again, undo: [.deleteTable])))
+    }
+
     @Test func iptablesRecordsStayAsTheyWere() throws {
         let (record, plan) = try NetworkPlanner.create(NetworkCreateRequest(name: "lab", subnet: net("10.7.0.0/24")),
                                                        id: oid("ab"), created: "t", existing: [], hostClaims: [],

@@ -63,3 +63,26 @@ import BridgeModel
         #expect(nft.rules.isEmpty && nft.chains.isEmpty)
     }
 }
+
+/// A container whose record is lost: its published-port elements are found by the address it
+/// still claims, whatever container ports they name.
+@Suite struct NftSalvageTests {
+    @Test func everyElementLeadingToTheAddressIsDeleted() {
+        let web = ip("172.18.0.2"), other = ip("172.18.0.3")
+        let bindings = [PortBinding(hostIP: .any, hostPort: 18080, containerPort: 80, transport: .tcp),
+                        PortBinding(hostIP: ip("127.0.0.1"), hostPort: 9000, containerPort: 90, transport: .udp),
+                        PortBinding(hostIP: .any, hostPorts: 20000...20009, containerPorts: 20000...20009, transport: .tcp)]
+        let table = NftObservation.expected(from: NftPlanner.setup()
+            + NftPlanner.publishOps(container: "web", address: web, bindings: bindings)
+            + NftPlanner.publishOps(container: "other", address: other, bindings: [PortBinding(hostIP: .any, hostPort: 8081, containerPort: 80, transport: .tcp)]))
+        let deletions = NftPlanner.publishedElements(leadingTo: web, in: table)
+        let after = NftObservation.expected(from: NftPlanner.setup()
+            + NftPlanner.publishOps(container: "other", address: other, bindings: [PortBinding(hostIP: .any, hostPort: 8081, containerPort: 80, transport: .tcp)]))
+        var folded = table
+        for op in deletions {
+            if case .deleteElement(let set, let element) = op { folded.elements[set]?.remove(NftObservedElement(element)) }
+        }
+        #expect(folded == after)
+        #expect(deletions.count == NftPlanner.publishOps(container: "web", address: web, bindings: bindings).count)
+    }
+}

@@ -19,14 +19,3 @@ enum NftablesDriver {
     }
 }
 
-extension NftablesDriver {
-    /// Whether chain `user` holds the user's rules: the only read of bridgectl's table on the
-    /// remove path, and only when the last network goes.
-    static func userChainHasRules() throws -> Bool {
-        try NftTableReader().ruleCount(chain: NftPlanner.userChain) > 0
-    }
-
-    static func iptablesForwardPolicyIsDrop() throws -> Bool {
-        try NftTableReader().iptablesForwardPolicyIsDrop()
-    }
-}

@@ -21,10 +21,16 @@ public struct Topology: Equatable, Sendable {
     /// A bridgectl rule in the firewall, with its words. `missing`: the state calls for it and
     /// the kernel lacks it.
     public struct Rule: Equatable, Sendable {
+        /// "filter"/"nat" for iptables; "" for nftables, where `chain` says it all.
         public var table: String
+        /// An iptables chain, or where it is in bridgectl's nftables table: "chain forward",
+        /// "map published-any-address".
         public var chain: String
         public var meaning: RuleMeaning
         public var missing: Bool
+
+        /// "filter BRIDGECTL-FORWARD", "chain forward-br-1f2e…".
+        public var place: String { table.isEmpty ? chain : "\(table) \(chain)" }
     }
 
     /// One container's attachment to a network: the veth pair (host end on the bridge, peer in
@@ -71,6 +77,8 @@ public struct Topology: Equatable, Sendable {
         /// "0.0.0.0:8080 -> web 172.18.0.2:80/tcp".
         public var published: [String]
         public var rules: [Rule]
+        /// Its rules are in bridgectl's nftables table, not in iptables.
+        public var nftables: Bool = false
         public var drifts: [String]
     }
 
@@ -81,6 +89,8 @@ public struct Topology: Equatable, Sendable {
     public var networks: [Network]
     /// The chains and jumps every bridgectl network goes through.
     public var sharedRules: [Rule]
+    /// The shared rules are nftables' base chains.
+    public var sharedRulesAreNftables: Bool = false
     /// Drifts about nothing drawn (orphans, the resolver, ip_forward, shared chains).
     public var hostDrifts: [String]
     /// Containers in the host's namespace or with loopback only (`--network host|none`).
@@ -132,6 +142,15 @@ public struct Topology: Equatable, Sendable {
             }
         }
         topology.sharedRules = expected.rules.filter { $0.owner == .bridgectl }.compactMap(rule)
+        // The nftables backend's rules and elements: those the planned ops leave standing.
+        let nftRules = standingNftOps(expected.nftOps).compactMap { op -> Rule? in
+            guard let meaning = RuleMeaning.of(nft: op), let place = RuleMeaning.nftPlace(of: op) else { return nil }
+            return Rule(table: "", chain: place, meaning: meaning, missing: !holds(observed.nftables, op))
+        }
+        if !nftRules.isEmpty {
+            topology.sharedRules += nftRules.filter { $0.meaning.owner == .bridgectl }
+            topology.sharedRulesAreNftables = topology.sharedRules.allSatisfy(\.table.isEmpty)
+        }
         for record in shown {
             let onIt = containers.filter { $0.endpoint(on: record.id) != nil }
             let drawn = onIt.filter { container in shownContainers.contains { $0.id == container.id } }
@@ -165,6 +184,16 @@ public struct Topology: Equatable, Sendable {
                 case .bridgectl: return false
                 }
             }.compactMap(rule)
+            if record.firewall == .nftables {
+                network.nftables = true
+                network.rules += nftRules.filter { candidate in
+                    switch candidate.meaning.owner {
+                    case .network(let name): return name == record.name
+                    case .container(let name): return publishers.contains(name) && drawnNames.contains(name)
+                    case .bridgectl: return false
+                    }
+                }
+            }
             topology.networks.append(network)
         }
         topology.hostDrifts = placement.host(showingEverything: scope == .everything)
@@ -179,6 +208,39 @@ public struct Topology: Equatable, Sendable {
         }
         topology.otherModes = shownContainers.filter { $0.mode != .bridged }.map { "\($0.name) (--network \($0.mode.rawValue))" }
         return topology
+    }
+
+    /// The rule and element additions of `ops` still standing after all of them ran (a flush
+    /// drops a chain's rules, the shared setup sent with every network refills the base chains,
+    /// a deletion removes an element), in the order they were added.
+    static func standingNftOps(_ ops: [NftOp]) -> [NftOp] {
+        var standing: [NftOp] = []
+        for op in ops {
+            switch op {
+            case .addRule: standing.append(op)
+            case .addElement(let set, let element):
+                standing.removeAll { if case .addElement(set, let old) = $0 { return old.key == element.key }; return false }
+                standing.append(op)
+            case .flushChain(let chain), .deleteChain(let chain):
+                standing.removeAll { if case .addRule(chain, _, _) = $0 { return true }; return false }
+            case .deleteElement(let set, let element):
+                standing.removeAll { if case .addElement(set, let old) = $0 { return old.key == element.key }; return false }
+            case .deleteSet(let set):
+                standing.removeAll { if case .addElement(set, _) = $0 { return true }; return false }
+            case .deleteTable: standing = []
+            case .addTable, .addChain, .addSet: break
+            }
+        }
+        return standing
+    }
+
+    /// Whether the table read back holds the rule (by its comment in that chain) or the element.
+    static func holds(_ table: NftObservation, _ op: NftOp) -> Bool {
+        switch op {
+        case .addRule(let chain, _, let comment): return table.rules[chain]?.contains(NftComment.full(comment)) ?? false
+        case .addElement(let set, let element): return table.elements[set]?.contains(NftObservedElement(element)) ?? false
+        default: return true
+        }
     }
 
     static func attachment(_ container: ContainerRecord, _ endpoint: Endpoint, observed: HostSnapshot,
@@ -230,8 +292,12 @@ struct DriftPlacement {
         var vethOwner: [String: String] = [:]
         var publishedNetwork: [String: String] = [:]
         let networkNames = Dictionary(uniqueKeysWithValues: networks.map { ($0.id, $0.name) })
+        var containerByAddress: [IPv4Address: String] = [:]
         for container in containers {
-            for endpoint in container.endpoints { vethOwner[endpoint.hostInterfaceName] = container.name }
+            for endpoint in container.endpoints {
+                vethOwner[endpoint.hostInterfaceName] = container.name
+                containerByAddress[endpoint.address] = container.name
+            }
             if let id = container.publishedNetwork, let name = networkNames[id] { publishedNetwork[container.name] = name }
         }
         for drift in drifts {
@@ -283,11 +349,37 @@ struct DriftPlacement {
                 } else {
                     shared.append(sentence)
                 }
-            case .chainMissing, .resolverNotRunning, .resolverNotAnswering, .nftables:
+            case .nftables(let difference):
+                switch Self.nftOwner(difference, networkByBridge: networkByBridge, containerByAddress: containerByAddress) {
+                case .network(let name)?: byNetwork[name, default: []].append(sentence)
+                case .container(let name)?: byContainer[name, default: [:]]["", default: []].append(sentence)
+                default: shared.append(sentence)
+                }
+            case .chainMissing, .resolverNotRunning, .resolverNotAnswering:
                 shared.append(sentence)
             case .orphanLink, .orphanRule, .orphanChain, .resolverRestarted, .interruptedPlansFinished:
                 hostWide.append(sentence)
             }
+        }
+    }
+
+    /// Whom an nftables difference is about: a per-network chain or a bridge's element is the
+    /// network's with that bridge, a published-port element the container whose address it
+    /// holds; nil for the table, the base chains and the sets.
+    static func nftOwner(_ difference: NftDifference, networkByBridge: [String: String],
+                         containerByAddress: [IPv4Address: String]) -> HostOwner? {
+        switch difference {
+        case .chainMissing(let chain), .chainUnexpected(let chain), .chainDiffers(let chain, _, _), .rulesDiffer(let chain, _, _):
+            return RuleMeaning.bridgeOfChain(chain).flatMap { networkByBridge[$0] }.map(HostOwner.network)
+        case .elementMissing(_, let element), .elementUnexpected(_, let element):
+            switch (element.key, element.value) {
+            case (.interface(let bridge), _): return networkByBridge[bridge].map(HostOwner.network)
+            case (_, .addressPort(let address, _)?), (_, .address(let address)?),
+                 (.addressProtocolPorts(let address, _, _), nil):
+                return containerByAddress[address].map(HostOwner.container)
+            default: return nil
+            }
+        default: return nil
         }
     }
 

@@ -106,7 +106,7 @@ public enum TopologyGraph {
     }
 
     static func ruleLine(_ rule: Topology.Rule) -> String {
-        (rule.missing ? "✗ missing: " : "") + "\(rule.table) \(rule.chain): \(rule.meaning.sentence)"
+        (rule.missing ? "✗ missing: " : "") + "\(rule.place): \(rule.meaning.sentence)"
     }
 
     static func wrapped(_ lines: [String]) -> [String] {

@@ -129,7 +129,8 @@ public enum TopologyText {
         for (offset, first) in networks.enumerated() {
             for second in networks[(offset + 1)...] {
                 let shared = first.attachments.map(\.container).filter { name in second.attachments.contains { $0.container == name } }
-                var text = "\(first.name) and \(second.name): no traffic between them either way (BRIDGECTL-ISOLATION-1/-2)"
+                let rules = first.nftables && second.nftables ? "each one's forward-<bridge> chain" : "BRIDGECTL-ISOLATION-1/-2"
+                var text = "\(first.name) and \(second.name): no traffic between them either way (\(rules))"
                 if !shared.isEmpty { text += "; on both, so reaching both: \(shared.joined(separator: ", "))" }
                 lines += wrap(text, width: width - 2).map { "  " + $0 }
             }
@@ -142,12 +143,14 @@ public enum TopologyText {
     static func rules(_ topology: Topology, width: Int, painter: Painter) -> [String] {
         var lines: [String] = []
         for network in topology.networks where !network.rules.isEmpty {
-            lines.append(painter.paint("Rules for network \(network.name) (iptables-save | grep bridgectl)", .title))
+            let command = network.nftables ? "nft list table \(NftTable.qualified)" : "iptables-save | grep bridgectl"
+            lines.append(painter.paint("Rules for network \(network.name) (\(command))", .title))
             lines += ruleLines(network.rules, width: width, painter: painter)
             lines.append("")
         }
         if !topology.sharedRules.isEmpty && !topology.networks.isEmpty {
-            lines.append(painter.paint("Rules every bridgectl network goes through", .title))
+            let command = topology.sharedRulesAreNftables ? " (nft list table \(NftTable.qualified))" : ""
+            lines.append(painter.paint("Rules every bridgectl network goes through\(command)", .title))
             lines += ruleLines(topology.sharedRules, width: width, painter: painter)
             lines.append("")
         }
@@ -158,7 +161,7 @@ public enum TopologyText {
         var lines: [String] = []
         var chain = ""
         for rule in rules {
-            let place = "\(rule.table) \(rule.chain)"
+            let place = rule.place
             if place != chain { lines.append("  " + place); chain = place }
             let sentence = rule.missing ? "\(driftMark) missing: \(rule.meaning.sentence)" : rule.meaning.sentence
             lines += wrap(sentence, width: width - 6).enumerated().map { index, text in

@@ -13,7 +13,8 @@ public enum FirewallSteps {
             return [.applyRules(RuleBatch(FirewallPlanner.baseSetup(observed: firewall.observed) + FirewallPlanner.networkRules(network)))]
         case .nftables:
             let undo = firewall.otherActiveNetworks ? nil : NftPlanner.teardown(userChainHasRules: firewall.nftUserChainHasRules)
-            return [.applyNftables(NftBatch(NftPlanner.setup(), undo: undo)), .applyNftables(NftBatch(NftPlanner.networkOps(network)))]
+            return [.applyNftables(NftBatch(NftPlanner.setup(baseChainsExist: firewall.nftBaseChainsExist), undo: undo)),
+                    .applyNftables(NftBatch(NftPlanner.networkOps(network)))]
         }
     }
 

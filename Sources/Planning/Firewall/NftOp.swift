@@ -242,6 +242,15 @@ public enum NftOp: Codable, Hashable, Sendable {
         }
     }
 
+    /// Whether the kernel frees something once the transaction is done (after an RCU grace
+    /// period): a deletion, or a flush of a chain's rules.
+    public var deletesObjects: Bool {
+        switch self {
+        case .deleteTable, .flushChain, .deleteChain, .deleteSet, .deleteElement: return true
+        case .addTable, .addChain, .addRule, .addSet, .addElement: return false
+        }
+    }
+
     /// The op that undoes this one, nil where there is none or it must not be undone: the table,
     /// base chains and sets are shared and idempotent (a later teardown removes them), a rule
     /// goes with its chain, and bridgectl never deletes the user chain.

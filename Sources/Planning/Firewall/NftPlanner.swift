@@ -60,7 +60,8 @@ import BridgeModel
 /// elements; creating or removing a network adds or deletes two small chains and four elements.
 /// No chain is ever rewritten, and no plan needs the ruleset: the shared setup is idempotent
 /// (adds without NLM_F_EXCL, base chains flushed and refilled with their fixed rules in the same
-/// transaction), so it is sent with every network creation.
+/// transaction), so repair sends it whole; a network creation sends it only when the base chains
+/// are missing (four single-chain reads), since re-adding existing chains costs the kernel ~12 ms.
 ///
 /// Priorities and the user's own tables: every nftables base chain on a hook sees the packet,
 /// in priority order, and an `accept` only ends the packet's walk through *that* chain. A drop
@@ -87,7 +88,7 @@ public enum NftPlanner {
     public static let publishedAcceptSet = "published-accept"
     public static let publishedAcceptRangesSet = "published-accept-ranges"
 
-    static let baseChains = [
+    public static let baseChains = [
         NftChain(forwardChain, base: NftBaseChain(type: .filter, hook: .forward, priority: 0)),
         NftChain(preroutingChain, base: NftBaseChain(type: .nat, hook: .prerouting, priority: -100)),
         NftChain(outputChain, base: NftBaseChain(type: .nat, hook: .output, priority: -100)),
@@ -143,11 +144,16 @@ public enum NftPlanner {
             ]
     }
 
-    /// The table, its chains, sets and fixed rules, whatever of it exists already: sent with
-    /// every network creation, so a half-made or damaged table is completed without reading it.
-    /// The user chain is added (a no-op when it exists) but never flushed.
-    public static func setup() -> [NftOp] {
-        [.addTable, .addChain(NftChain(userChain))]
+    /// The table, its chains, sets and fixed rules, whatever of it exists already, so a damaged
+    /// table is completed without reading it. The user chain is added (a no-op when it exists)
+    /// but never flushed.
+    /// `baseChainsExist`: the table is there, and with it everything the setup makes (one
+    /// transaction made it all), so nothing is sent: adding an existing chain again, base or
+    /// not, costs the kernel ~12 ms (measured), and flushing the base chains' rules to refill
+    /// them makes the socket's release wait for their grace period. Damage is doctor's to mend.
+    public static func setup(baseChainsExist: Bool = false) -> [NftOp] {
+        guard !baseChainsExist else { return [] }
+        return [.addTable, .addChain(NftChain(userChain))]
             + baseChains.map { .addChain($0) }
             + sets.map { .addSet($0) }
             + baseChains.map { .flushChain($0.name) }
@@ -259,6 +265,24 @@ public enum NftPlanner {
             }
         }
         return ops
+    }
+
+    /// Deletions of every published-port element that leads to `address`, as found in the table:
+    /// how a container whose record is lost loses its ports (its address claim survives; the
+    /// container ports its elements name do not).
+    public static func publishedElements(leadingTo address: IPv4Address, in observed: NftObservation) -> [NftOp] {
+        func leadsThere(_ element: NftObservedElement) -> Bool {
+            switch (element.key, element.value) {
+            case (_, .addressPort(let target, _)?), (_, .address(let target)?): return target == address
+            case (.addressProtocolPorts(let target, _, _), nil): return target == address
+            default: return false
+            }
+        }
+        let sets = [publishedPortsMap, publishedAnyAddressMap, publishedRangesMap, publishedAcceptSet, publishedAcceptRangesSet]
+        return sets.flatMap { set in
+            (observed.elements[set] ?? []).filter(leadsThere).sorted { $0.text < $1.text }
+                .map { NftOp.deleteElement(set: set, NftElement($0.key, $0.value, comment: "")) }
+        }
     }
 
     /// Sorted, overlapping or adjacent ranges joined.

@@ -2,7 +2,8 @@ import BridgeModel
 
 /// A bridgectl rule in plain words, for `explain` and `trace`: whose it is and what it does
 /// ("drops container-to-container traffic on br-1f2e… because enable_icc=false"). Read from the
-/// rule as iptables-save prints it, so it works on what the kernel holds, not only on plans; the
+/// rule as iptables-save prints it (the nftables backend's words, from its ops, are in
+/// RuleMeaning+Nftables.swift), so it works on what the kernel holds, not only on plans; the
 /// comment says which rule it is (FirewallPlanner writes every one), the matches fill in the rest.
 public struct RuleMeaning: Equatable, Sendable {
     public var owner: HostOwner
@@ -15,22 +16,15 @@ public struct RuleMeaning: Equatable, Sendable {
         guard let comment = RuleMatches.comment(in: spec), comment.hasPrefix("bridgectl ") else { return nil }
         let name = String(comment.dropFirst("bridgectl ".count))
         let matches = RuleMatches(spec)
-        if name.hasPrefix("net=") {
-            let rest = name.dropFirst(4)
-            let space = rest.firstIndex(of: " ") ?? rest.endIndex
-            let network = String(rest[..<space])
-            let purpose = rest[space...].trimmingPrefix(" ")
-            return RuleMeaning(owner: .network(network), name: name,
-                               sentence: networkSentence(String(purpose), network: network, matches: matches))
+        let (owner, purpose) = owned(name)
+        switch owner {
+        case .network(let network):
+            return RuleMeaning(owner: owner, name: name, sentence: networkSentence(purpose, network: network, matches: matches))
+        case .container(let container):
+            return RuleMeaning(owner: owner, name: name, sentence: publishSentence(container: container, table: table, matches: matches))
+        case .bridgectl:
+            return RuleMeaning(owner: owner, name: name, sentence: sharedSentence(name, chain: chain, matches: matches))
         }
-        if name.hasPrefix("container=") {
-            let rest = name.dropFirst(10)
-            let space = rest.firstIndex(of: " ") ?? rest.endIndex
-            let container = String(rest[..<space])
-            return RuleMeaning(owner: .container(container), name: name,
-                               sentence: publishSentence(container: container, table: table, matches: matches))
-        }
-        return RuleMeaning(owner: .bridgectl, name: name, sentence: sharedSentence(name, chain: chain, matches: matches))
     }
 
     static func sharedSentence(_ name: String, chain: String, matches: RuleMatches) -> String {

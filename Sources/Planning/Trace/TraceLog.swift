@@ -17,6 +17,9 @@ public enum TraceLog {
         public var destination: IPv4Address?
         public var sourcePort: UInt16?
         public var destinationPort: UInt16?
+        /// "tcp", "udp", "icmp" where the monitor says (nft's trace does; it tells a published
+        /// port's map element apart).
+        public var transport: String?
 
         public init(inInterface: String? = nil, outInterface: String? = nil, source: IPv4Address? = nil,
                     destination: IPv4Address? = nil, sourcePort: UInt16? = nil, destinationPort: UInt16? = nil) {
@@ -66,6 +69,63 @@ public enum TraceLog {
         return visits
     }
 
+    /// What `nft monitor trace` printed, parsed into the same visits. The nftables backend's
+    /// rules use sets, maps and `fib`, which xtables-monitor cannot print in iptables syntax (it
+    /// exits on the first such rule), so its table is traced by nft itself:
+    ///
+    ///     trace id 5e4148b3 ip bridgectl output packet: oif "lo" ip saddr 127.0.0.1 ip daddr … tcp dport 8080 …
+    ///     trace id 5e4148b3 ip bridgectl output rule fib daddr type local … comment "bridgectl …" (verdict accept)
+    ///     trace id 5e4148b3 ip bridgectl forward rule iifname vmap @from-bridge comment "…" (verdict jump forward-br-x)
+    ///     trace id 5e4148b3 ip bridgectl prerouting policy accept
+    ///
+    /// A packet line starts a visit, except one for the chain the last rule jumped to (the same
+    /// hook). Verdicts are upper-cased as xtables-monitor gives them.
+    public static func parseNft(_ text: String) -> [Visit] {
+        var visits: [Visit] = []
+        for rawLine in text.split(whereSeparator: \.isNewline) {
+            let words = rawLine.split(separator: " ", maxSplits: 6, omittingEmptySubsequences: true)
+            guard words.count == 7, words[0] == "trace", words[1] == "id" else { continue }
+            let table = String(words[4]), chain = String(words[5]), rest = words[6]
+            if rest.hasPrefix("packet: ") {
+                let jumpedHere = visits.last?.events.last?.jumpTarget == chain
+                if !jumpedHere { visits.append(Visit(packet: nftPacket(String(rest.dropFirst(8))))) }
+                continue
+            }
+            guard !visits.isEmpty else { continue }
+            if rest.hasPrefix("policy ") {
+                visits[visits.count - 1].events.append(Event(table: table, chain: chain, verdict: rest.dropFirst(7).split(separator: " ").first.map { $0.uppercased() } ?? "?"))
+            } else if rest.hasPrefix("rule ") || rest.hasPrefix("unknown rule "),
+                      let open = rest.ranges(of: " (verdict ").last, rest.hasSuffix(")") {
+                let verdictWords = rest[open.upperBound..<rest.index(before: rest.endIndex)].split(separator: " ")
+                let rule = rest.hasPrefix("rule ") ? String(rest[rest.index(rest.startIndex, offsetBy: 5)..<open.lowerBound]) : ""
+                visits[visits.count - 1].events.append(Event(
+                    table: table, chain: chain, verdict: verdictWords.first.map { $0.uppercased() } ?? "?",
+                    jumpTarget: verdictWords.count > 1 ? String(verdictWords[1]) : nil, spec: rule))
+            }
+        }
+        return visits
+    }
+
+    /// `iif "br-x" oif "br-y" … ip saddr 172.18.0.2 ip daddr 172.19.0.2 … tcp sport 40000 tcp dport 80 …`
+    static func nftPacket(_ text: String) -> Packet {
+        var packet = Packet()
+        let words = text.split(separator: " ").map { String($0).replacingAll("\"", with: "") }
+        for (index, word) in words.enumerated() where index + 1 < words.count {
+            let next = words[index + 1]
+            switch word {
+            case "iif": packet.inInterface = next
+            case "oif": packet.outInterface = next
+            case "saddr" where index > 0 && words[index - 1] == "ip": packet.source = try? parseIPv4(next)
+            case "daddr" where index > 0 && words[index - 1] == "ip": packet.destination = try? parseIPv4(next)
+            case "sport": packet.sourcePort = UInt16(next); packet.transport = words[index - 1]
+            case "dport": packet.destinationPort = UInt16(next); packet.transport = words[index - 1]
+            case "icmp": packet.transport = packet.transport ?? "icmp"
+            default: break
+            }
+        }
+        return packet
+    }
+
     /// "2 9b55751b IN=uplink0 ... SRC=203.0.113.1 DST=203.0.113.2 ... SPORT=53610 DPORT=8080 SYN"
     static func packet(_ text: String) -> Packet {
         var packet = Packet()
@@ -79,6 +139,7 @@ public enum TraceLog {
             case "DST": packet.destination = try? parseIPv4(value)
             case "SPORT": packet.sourcePort = UInt16(value)
             case "DPORT": packet.destinationPort = UInt16(value)
+            case "PROTO": packet.transport = value.lowercased()
             default: break
             }
         }

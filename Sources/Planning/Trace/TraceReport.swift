@@ -1,7 +1,8 @@
 import BridgeModel
 
 /// The path one traced packet took through the host's netfilter hooks, each matched rule in
-/// words (RuleMeaning of the rule as iptables-save shows it), and the verdict — read from the
+/// words (RuleMeaning of the rule as iptables-save shows it, or of the nftables op that made
+/// it), and the verdict — read from the
 /// trace events (and the connection's NAT from conntrack), never guessed from the ruleset.
 public struct TraceReport: Equatable, Sendable {
     /// One rule that matched, or a base chain's policy that decided.
@@ -68,10 +69,13 @@ public struct TraceReport: Equatable, Sendable {
     /// `interfaceAddresses` (the host's, by interface) name a masquerade's address when conntrack
     /// no longer holds the connection (a refused TCP connection is gone at once) and the interface
     /// has one address only, the one MASQUERADE then necessarily took.
+    /// `nftOps`: the nftables backend's planned ops (ExpectedHost.nftOps), whose rules and
+    /// elements give a rule of table ip bridgectl its words.
     public static func build(visits: [TraceLog.Visit], firewall: FirewallObservation,
                              conntrack: [ConntrackEntry] = [], icmpID: UInt16? = nil,
-                             interfaceAddresses: [String: [IPv4Address]] = [:]) -> TraceReport {
+                             interfaceAddresses: [String: [IPv4Address]] = [:], nftOps: [NftOp] = []) -> TraceReport {
         let journey = firstJourney(visits)
+        let nftStanding = Topology.standingNftOps(nftOps)
         var hops: [Hop] = []
         var nat: [NAT] = []
         var outcome = Outcome.accepted
@@ -80,7 +84,11 @@ public struct TraceReport: Equatable, Sendable {
             // their rule is trace's, not a step of the path.
             let events = visit.events.filter { !$0.table.hasPrefix(TraceTable.prefix) }
             guard let first = visit.events.first else { continue }
-            let steps = events.map { step(for: $0, firewall: firewall) }
+            let steps = events.map { event in
+                event.table == NftTable.name
+                    ? nftStep(for: event, packet: visit.packet, standing: nftStanding)
+                    : step(for: event, firewall: firewall)
+            }
             let hook = events.first(where: { builtinChains.contains($0.chain) })?.chain ?? first.chain.uppercased()
             if let last = hops.last, last.hook == hook, last.packet == visit.packet {
                 hops[hops.count - 1].steps += steps
@@ -130,6 +138,86 @@ public struct TraceReport: Equatable, Sendable {
                     meaning: RuleMeaning.of(table: event.table, chain: event.chain, spec: spec))
     }
 
+    /// A rule of bridgectl's nftables table, in words from the op that made it. A rule that
+    /// looks something up in a map (where a bridge's traffic goes, where a published port leads)
+    /// is named by the element that decided, found by the packet's interface or address, port
+    /// and protocol: the element is what the network or container owns.
+    static func nftStep(for event: TraceLog.Event, packet: TraceLog.Packet, standing: [NftOp]) -> Step {
+        var step = Step(table: event.table, chain: event.chain, verdict: event.verdict, jumpTarget: event.jumpTarget)
+        guard let spec = event.spec else {
+            step.meaning = RuleMeaning(owner: .bridgectl, name: "policy", sentence: RuleMeaning.nftPolicySentence(chain: event.chain))
+            return step
+        }
+        step.spec = spec
+        let comment = nftComment(in: spec)
+        step.comment = comment
+        guard let comment else { return step }
+        let rule = standing.first { op in
+            if case .addRule(event.chain, _, let planned) = op { return NftComment.full(planned) == comment }
+            return false
+        }
+        guard case .addRule(_, let exprs, _)? = rule else {
+            step.meaning = RuleMeaning.ofNftRule(chain: event.chain, [], comment: String(comment.dropFirst("bridgectl ".count)))
+            return step
+        }
+        step.meaning = rule.flatMap { RuleMeaning.of(nft: $0) }
+        if let element = deciding(exprs, packet: packet, standing: standing), let words = RuleMeaning.of(nft: element),
+           case .addElement(_, let decided) = element {
+            step.meaning = words
+            step.comment = NftComment.full(decided.comment)
+        }
+        return step
+    }
+
+    /// The element of a map or set the rule looked up that matches the packet, if the rule does.
+    static func deciding(_ exprs: [NftExpr], packet: TraceLog.Packet, standing: [NftOp]) -> NftOp? {
+        for expr in exprs {
+            switch expr {
+            case .verdictMap(let side, let map):
+                guard let interface = side == .input ? packet.inInterface : packet.outInterface else { return nil }
+                return standing.first { if case .addElement(map, let element) = $0 { return element.key == .interface(interface) }; return false }
+            case .dnatThroughMap(let map, _, _), .publishedKeyInSet(let map):
+                guard let address = packet.destination, let port = packet.destinationPort,
+                      let proto = packet.transport.flatMap(TransportProtocol.init(rawValue:)) else { return nil }
+                return standing.first { op in
+                    guard case .addElement(map, let element) = op else { return false }
+                    switch element.key {
+                    case .protocolPort(let keyProto, let keyPort): return keyProto == proto && keyPort == port
+                    case .addressProtocolPorts(let keyAddress, let keyProto, let ports):
+                        return (keyAddress == address || keyAddress == .any) && keyProto == proto && ports.contains(port)
+                    case .interface: return false
+                    }
+                }
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// The text of `comment "…"` in a rule as nft prints it.
+    static func nftComment(in rule: String) -> String? {
+        guard let start = rule.firstRange(of: "comment \"") else { return nil }
+        let rest = rule[start.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
+
+    /// What a rule rewrote: DNAT, MASQUERADE or SNAT, from iptables' target or nft's statement.
+    static func natTarget(_ step: Step) -> String? {
+        guard let spec = step.spec else { return nil }
+        guard step.table == NftTable.name else { return RuleMatches(spec).target }
+        // The statement, not the match `ct status dnat` (a connection that was rewritten).
+        let words = spec.split(separator: " ")
+        for (index, word) in words.enumerated() where index == 0 || words[index - 1] != "status" {
+            switch word {
+            case "dnat": return "DNAT"
+            case "masquerade": return "MASQUERADE"
+            case "snat": return "SNAT"
+            default: continue
+            }
+        }
+        return nil
+    }
+
     static func natChange(_ step: Step, packet: TraceLog.Packet, laterPacket: TraceLog.Packet?,
                           original: TraceLog.Packet?, conntrack: [ConntrackEntry], icmpID: UInt16?,
                           interfaceAddresses: [String: [IPv4Address]]) -> NAT? {
@@ -137,7 +225,8 @@ public struct TraceReport: Equatable, Sendable {
         let matches = RuleMatches(spec)
         let rule = step.comment ?? spec
         let connection = original.flatMap { connectionOf($0, in: conntrack, icmpID: icmpID) }
-        switch matches.target {
+        let target = natTarget(step)
+        switch target {
         case "DNAT":
             // The next hook saw the rewritten destination: that is where it went.
             var to = matches.dnatDestination
@@ -147,11 +236,11 @@ public struct TraceReport: Equatable, Sendable {
             return NAT(kind: .dnat, to: to, interface: nil, rule: rule)
         case "MASQUERADE", "SNAT":
             var to = connection.map { "\($0.reply.destination)" }
-            if to == nil, matches.target == "MASQUERADE", let out = packet.outInterface,
+            if to == nil, target == "MASQUERADE", let out = packet.outInterface,
                let addresses = interfaceAddresses[out], addresses.count == 1 {
                 to = "\(addresses[0])"
             }
-            return NAT(kind: matches.target == "SNAT" ? .snat : .masquerade, to: to, interface: packet.outInterface, rule: rule)
+            return NAT(kind: target == "SNAT" ? .snat : .masquerade, to: to, interface: packet.outInterface, rule: rule)
         default:
             return nil
         }
@@ -216,10 +305,11 @@ public struct TraceReport: Equatable, Sendable {
     static func describe(_ step: Step) -> String {
         let action = step.verdict == "JUMP" || step.verdict == "GOTO"
             ? "\(step.verdict.lowercased()) \(step.jumpTarget ?? "?")"
-            : step.spec.map { RuleMatches($0).target ?? step.verdict } ?? step.verdict
+            : natTarget(step) ?? step.verdict
         let place = "\(step.table) \(step.chain)"
         guard let spec = step.spec else {
-            return "\(place): policy \(step.verdict) (no rule decided)"
+            let words = step.meaning.map { ": \($0.sentence)" } ?? " (no rule decided)"
+            return "\(place): policy \(step.verdict)\(words)"
         }
         if let meaning = step.meaning {
             return "\(place): \(action): \(meaning.sentence) ('\(step.comment ?? meaning.name)')"
