@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <sys/prctl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 
 extern int unshare(int flags);
 extern int setns(int fd, int nstype);
@@ -33,6 +34,8 @@ static const int CLX_CLONE_NEWUTS = 0x04000000;
 static const int CLX_POSIX_SPAWN_SETSID = 0x80;
 
 static inline int clx_errno(void) { return errno; }
+/// NS_GET_NSTYPE: the CLONE_NEW* type of the namespace an nsfs fd refers to (ioctl is variadic).
+static inline int clx_namespace_type(int fd) { return ioctl(fd, 0xb703); }
 static inline int clx_wifexited(int status) { return WIFEXITED(status); }
 static inline int clx_wexitstatus(int status) { return WEXITSTATUS(status); }
 static inline int clx_wifsignaled(int status) { return WIFSIGNALED(status); }

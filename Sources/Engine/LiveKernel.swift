@@ -110,10 +110,15 @@ public final class LiveKernel: StepExecutor {
         case .aliasHostNamespace(let name):
             try prepareRunDirectory()
             try NetworkNamespace.aliasHost(named: name)
-        case .deleteNamespace(let name):
+        case .deleteNamespace(let name), .detachNamespace(let name):
+            // Both only unmount and unlink the name: a namespace of bridgectl's own dies with its
+            // last reference, a runtime's lives on in the runtime's hands.
             indexes[name] = nil
             if let handle = namespaces.removeValue(forKey: name) { close(handle.fd) }
             try NetworkNamespace.delete(named: name)
+        case .attachNamespace(let name, let path):
+            try prepareRunDirectory()
+            try NetworkNamespace.attach(named: name, from: path)
         case .killProcesses(let namespace):
             try NamespaceProcesses.killAll(inNamespaceAt: NetworkNamespace.path(namespace))
         case .applyRules(let batch):
