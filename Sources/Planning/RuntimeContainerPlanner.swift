@@ -119,3 +119,21 @@ extension NetworkPlanner {
             ?? (given.contains(NetworkOptions.mtuKey) ? differs("mtu", have.mtu, wanted.mtu) : nil)
     }
 }
+
+extension ContainerPlanner {
+    /// Why no container could join `network` now (its pool has no free address, its bridge no
+    /// free port), in words; nil when one can.
+    public static func attachBlocker(network: NetworkRecord, used: Set<IPv4Address>) -> String? {
+        guard let subnet = network.subnet, let gateway = network.gateway else { return "network '\(network.name)' has no subnet" }
+        if used.count >= maxPortsPerBridge {
+            return PlanningError.bridgePortLimit(network: network.name, bridge: network.bridgeName).message
+        }
+        let addressing = Addressing(subnet: subnet, gateway: gateway, ipRange: network.ipRange, auxAddresses: network.auxAddresses)
+        do {
+            _ = try IPAM.allocate(in: addressing, used: used, requested: nil, networkName: network.name)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+}
