@@ -84,6 +84,9 @@ expect_eq "…and its alias" "10.88.0.50" "$OUT"
 run nsenter --net=/run/runtime-ns/web dig +time=6 +tries=1 +short @127.0.0.11 default-c1
 expect_eq "web resolves default-c1" "10.88.0.2" "$OUT"
 expect_ok "ping by address across the bridge" nsenter --net="$c1_ns" ping -c1 -W2 10.88.0.50
+expect_ok "explain" bridgectl explain
+expect_contains "…draws web" "$OUT" "web"
+expect_contains "…and default-c1" "$OUT" "default-c1"
 
 section "CHECK"
 cni CHECK "$WEB_ID" /run/runtime-ns/web eth0 "" "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["prevResult"]={"cniVersion":"1.1.0"}; print(json.dumps(d))' "$WEB_CONFIG")"
