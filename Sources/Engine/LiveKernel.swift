@@ -101,6 +101,9 @@ public final class LiveKernel: StepExecutor {
         case .deleteLink(let name, let namespace):
             indexes[namespace ?? ""]?[name] = nil
             try socket(for: namespace).deleteLink(named: name)
+        case .deleteHostLinkInBackground(let name):
+            indexes[""]?[name] = nil
+            if !LinkRelease.deleteInBackground(named: name) { try hostSocket().deleteLink(named: name) }
         case .createNamespace(let name, let disableIPv6):
             try prepareRunDirectory()
             let sysctls = disableIPv6

@@ -167,9 +167,11 @@ extension Session {
         return 49153...65535
     }
 
-    /// Containers with no process running inside (Docker prunes stopped containers).
+    /// Containers with no process running inside (Docker prunes stopped containers). A
+    /// runtime's container is the runtime's to remove (its DEL or GC), running or not.
     public func idleContainers() throws -> [ContainerRecord] {
         try containers().filter { record in
+            if record.runtime != nil { return false }
             if record.mode == .host { return true }
             return try NamespaceProcesses.pids(inNamespaceAt: NetworkNamespace.path(record.name)).isEmpty
         }
@@ -198,7 +200,10 @@ extension Session {
         let options = NamespaceExec.Options(environment: environment, detached: detached)
         let pid = record.mode == .host
             ? try NamespaceExec.spawnHere(arguments: arguments, options: options)
-            : try NamespaceExec.spawn(namespace: record.name, etcDirectory: EtcFiles.directory(for: record.name),
+            // A runtime's container has the runtime's /etc files in its own mount namespace,
+            // none under /etc/netns.
+            : try NamespaceExec.spawn(namespace: record.name,
+                                      etcDirectory: record.runtime == nil ? EtcFiles.directory(for: record.name) : nil,
                                       arguments: arguments, options: options)
         return detached ? .started(pid) : .exited(try NamespaceExec.wait(for: pid))
     }

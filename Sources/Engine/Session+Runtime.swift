@@ -41,21 +41,26 @@ extension Session {
             throw EngineError.invalidRuntimeContainerID(attachment.containerID)
         }
         try Names.validateInterfaceName(attachment.ifName)
-        for record in try runtimeContainers() where record.runtime?.containerID == attachment.containerID {
-            if runtimeNamespaceIsGone(record) {
-                try removeRuntimeContainer(record)
-                continue
-            }
-            guard let runtime = record.runtime else { continue }
-            if runtime.ifName == attachment.ifName {
-                throw PlanningError.runtimeAttachmentExists(containerID: runtime.containerID, ifName: runtime.ifName, container: record.name)
-            }
-            throw PlanningError.runtimeContainerAttached(containerID: runtime.containerID, ifName: runtime.ifName, container: record.name)
-        }
         do {
             try NetworkNamespace.checkIsNetworkNamespace(attachment.netnsPath)
         } catch {
             throw EngineError.runtimeNamespaceUnusable(path: attachment.netnsPath, reason: Self.reason(error))
+        }
+        let namespace = NetworkNamespace.identity(atPath: attachment.netnsPath)
+        for record in try runtimeContainers() {
+            guard let runtime = record.runtime else { continue }
+            let sameKey = runtime.matches(containerID: attachment.containerID, ifName: attachment.ifName)
+            let mounted = NetworkNamespace.identity(named: record.name)
+            guard sameKey || (namespace != nil && mounted == namespace) else { continue }
+            if runtimeNamespaceIsGone(record) {
+                try removeRuntimeContainer(record)
+                continue
+            }
+            if sameKey {
+                throw PlanningError.runtimeAttachmentExists(containerID: runtime.containerID, ifName: runtime.ifName, container: record.name)
+            }
+            throw PlanningError.runtimeNamespaceAttached(path: attachment.netnsPath, container: record.name,
+                                                         containerID: runtime.containerID, ifName: runtime.ifName)
         }
         var createdNetwork: NetworkRecord?
         let network: NetworkRecord

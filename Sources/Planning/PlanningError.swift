@@ -25,9 +25,10 @@ public enum PlanningError: UserFacingError, Equatable {
     case multicastMAC(MACAddress)
     /// CNI's key (container ID, interface) is already attached, as container `container`.
     case runtimeAttachmentExists(containerID: String, ifName: String, container: String)
-    /// The runtime container is attached already through another interface: one namespace can
-    /// hold one embedded resolver and one default route, so a runtime container gets one network.
-    case runtimeContainerAttached(containerID: String, ifName: String, container: String)
+    /// The runtime's namespace is attached already (through another interface, or for another
+    /// runtime container ID): one namespace holds one embedded resolver and one default route,
+    /// so it gets one bridgectl network.
+    case runtimeNamespaceAttached(path: String, container: String, containerID: String, ifName: String)
 
     public var message: String {
         switch self {
@@ -56,9 +57,10 @@ public enum PlanningError: UserFacingError, Equatable {
         case .runtimeAttachmentExists(let containerID, let ifName, let container):
             return "runtime container '\(Names.printable(containerID))' already has interface '\(Names.printable(ifName))' attached "
                 + "(bridgectl container '\(container)')"
-        case .runtimeContainerAttached(let containerID, let ifName, let container):
-            return "runtime container '\(Names.printable(containerID))' is already attached through interface '\(Names.printable(ifName))' "
-                + "(bridgectl container '\(container)'); bridgectl attaches a runtime container to one network"
+        case .runtimeNamespaceAttached(let path, let container, let containerID, let ifName):
+            return "the runtime's namespace '\(Names.printable(path))' is already attached as bridgectl container '\(container)' "
+                + "(runtime container '\(Names.printable(containerID))', interface '\(Names.printable(ifName))'); "
+                + "bridgectl attaches a namespace to one network"
         case .publishAddressNotLocal(let ip, let network):
             return "cannot publish on \(ip): it is not an address of this host (option \(NetworkOptions.hostBindingKey) of network '\(network)')"
         case .iptablesForwardPolicyDrop(let name):

@@ -76,13 +76,13 @@ extension ContainerPlanner {
     }
 
     /// Detaches a runtime's container: its published ports, its host veth (deleted explicitly,
-    /// since the runtime's namespace, and the peer in it, outlive bridgectl's mount), the mount,
-    /// and the bookkeeping. No process is killed and nothing is removed from the namespace.
+    /// since the runtime's namespace, and the peer in it, outlive bridgectl's mount; in the
+    /// background, as nothing reuses its name), the mount, and the bookkeeping. No process is killed and nothing is removed from the namespace.
     static func removeRuntime(_ container: ContainerRecord, publishedNetwork: NetworkRecord?) -> Plan {
         var steps: [Step] = []
         if let publishedNetwork { steps += unpublishSteps(container, network: publishedNetwork) }
         for endpoint in container.endpoints {
-            steps.append(.deleteLink(name: endpoint.hostInterfaceName, namespace: nil))
+            steps.append(.deleteHostLinkInBackground(name: endpoint.hostInterfaceName))
         }
         steps.append(.detachNamespace(name: container.name))
         for endpoint in container.endpoints {

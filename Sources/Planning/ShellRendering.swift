@@ -20,6 +20,8 @@ extension Step {
             return ["ip -n \(namespace) route replace default via \(gateway) dev \(link)"]
         case .deleteLink(let name, let namespace):
             return ["ip\(Self.nsFlag(namespace)) link del \(name)"]
+        case .deleteHostLinkInBackground(let name):
+            return ["ip link del \(name) &"]
         case .createNamespace(let name, let disableIPv6):
             var lines = ["ip netns add \(name)"]
             if disableIPv6 {

@@ -17,6 +17,11 @@ public enum Step: Codable, Equatable, Sendable {
     case setLinkUp(link: String, namespace: String?)
     case addDefaultRoute(via: IPv4Address, link: String, namespace: String)
     case deleteLink(name: String, namespace: String?)
+    /// A host link deleted without waiting for the kernel's RCU grace periods (~15-20 ms a
+    /// device): the host end of a runtime container's veth, whose peer lives on in the
+    /// runtime's namespace (a namespace of bridgectl's own takes its veths with it for free).
+    /// Only for names nothing makes again at once.
+    case deleteHostLinkInBackground(name: String)
 
     // Namespaces. A new namespace starts with IPv6 off unless asked, so new bridge ports send no
     // DAD/MLD multicast that the bridge would flood to every other port (O(N²) with N containers).
@@ -92,7 +97,8 @@ public enum Step: Codable, Equatable, Sendable {
             return inverse.isEmpty ? nil : .applyNftables(inverse)
         case .putSettings(let settings, let previous):
             return .putSettings(previous, previous: settings)
-        case .disableIPv6, .addAddress, .setLinkUp, .addDefaultRoute, .deleteLink, .deleteNamespace, .detachNamespace,
+        case .disableIPv6, .addAddress, .setLinkUp, .addDefaultRoute, .deleteLink, .deleteHostLinkInBackground,
+             .deleteNamespace, .detachNamespace,
              .killProcesses, .removeDirectory, .removeNetwork, .removeContainer, .releaseAddress,
              .setSysctl, .setHairpin, .releasePort:
             return nil

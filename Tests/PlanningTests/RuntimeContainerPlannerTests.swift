@@ -89,7 +89,7 @@ import Testing
                                                              bindings: [binding]))
         #expect(plan.steps == [
             unpublish,
-            .deleteLink(name: "veth12345670", namespace: nil),
+            .deleteHostLinkInBackground(name: "veth12345670"),
             .detachNamespace(name: "pod1"),
             .releaseAddress(ip("172.18.0.2"), network: Fixture.front.id, container: Fixture.containerID),
             .releasePort(binding, container: Fixture.containerID),
@@ -106,6 +106,8 @@ import Testing
         #expect(attach.inverse == .detachNamespace(name: "pod1"))
         #expect(Step.detachNamespace(name: "pod1").shellCommands == ["umount /run/netns/pod1", "rm -f /run/netns/pod1"])
         #expect(Step.detachNamespace(name: "pod1").inverse == nil)
+        #expect(Step.deleteHostLinkInBackground(name: "veth12345670").shellCommands == ["ip link del veth12345670 &"])
+        #expect(Step.deleteHostLinkInBackground(name: "veth12345670").inverse == nil)
     }
 
     @Test(arguments: [

@@ -84,6 +84,8 @@ expect_eq "…and its alias" "10.88.0.50" "$OUT"
 run nsenter --net=/run/runtime-ns/web dig +time=6 +tries=1 +short @127.0.0.11 default-c1
 expect_eq "web resolves default-c1" "10.88.0.2" "$OUT"
 expect_ok "ping by address across the bridge" nsenter --net="$c1_ns" ping -c1 -W2 10.88.0.50
+expect_ok "bridgectl exec web" bridgectl exec web -- ip -o -4 addr show dev eth0
+expect_contains "…runs in the runtime's namespace" "$OUT" "10.88.0.50/16"
 expect_ok "explain" bridgectl explain
 expect_contains "…draws web" "$OUT" "web"
 expect_contains "…and default-c1" "$OUT" "default-c1"
@@ -102,6 +104,9 @@ before_refusals=$(settled_world_snapshot)
 cni ADD "$WEB_ID" /run/runtime-ns/web eth0 "K8S_POD_NAME=web" "$CONFIG"
 expect_ne "a second ADD of the same container and interface fails" 0 "$RC"
 expect_contains "…naming it" "$ERR" "$WEB_ID"
+cni ADD another-id /run/runtime-ns/web eth1 "" "$CONFIG"
+expect_ne "attaching the same namespace again, under another container ID, fails" 0 "$RC"
+expect_contains "…naming the container holding it" "$ERR" "already attached as bridgectl container 'web'"
 new_runtime_ns /run/runtime-ns/other
 cni ADD other-1 /run/runtime-ns/other eth0 "" '{"cniVersion":"1.1.0","name":"cni0","type":"bridgectl","subnet":"10.99.0.0/16"}'
 expect_ne "a config contradicting the network fails" 0 "$RC"
@@ -127,6 +132,9 @@ for pid in "${pids[@]}"; do wait "$pid" || failed=$((failed + 1)); done
 expect_eq "six ADDs at once all succeed" 0 "$failed"
 addresses=$(for i in 1 2 3 4 5 6; do ip -n "par$i" -o -4 addr show dev eth0 | awk '{ print $4 }'; done | sort -u | wc -l)
 expect_eq "…with six distinct addresses" 6 "$addresses"
+expect_ok "container prune" bridgectl container prune
+expect_ok "…leaves the runtime's containers, though no process runs in par1 (theirs to remove)" \
+	bridgectl container inspect par1
 
 section "GC"
 valid='[{"containerID":"default-c1","ifname":"eth0"},{"containerID":"'$WEB_ID'","ifname":"eth0"}]'
@@ -135,11 +143,12 @@ expect_eq "GC succeeds" 0 "$RC"
 expect_ok "container ls -q after GC" bridgectl container ls --format json
 expect_eq "…keeps only the valid attachments" "default-c1 web" \
 	"$(python3 -c 'import json,sys; print(" ".join(sorted(json.loads(l)["Names"] for l in sys.stdin)))' <<<"$OUT")"
+no_eth0_in() { ! nsenter --net="$1" ip link show eth0 >/dev/null 2>&1; }
 for i in 1 2 3 4 5 6; do
-	if nsenter --net="/run/runtime-ns/p$i" ip link show eth0 >/dev/null 2>&1; then
-		fail "GC removed par$i's interface from the runtime's namespace"
-	else
+	if wait_until 5 no_eth0_in "/run/runtime-ns/p$i"; then
 		pass "GC removed par$i's interface from the runtime's namespace"
+	else
+		fail "GC removed par$i's interface from the runtime's namespace"
 	fi
 done
 
@@ -158,8 +167,8 @@ ip netns exec web true # the runtime's namespace is in use; DEL must not disturb
 cni DEL "$WEB_ID" /run/runtime-ns/web eth0 "" "$WEB_CONFIG"
 expect_eq "DEL succeeds" 0 "$RC"
 expect_error "…the container is gone" web bridgectl container inspect web
-run nsenter --net=/run/runtime-ns/web ip -o link show
-expect_not_contains "…its interface left the runtime's namespace" "$OUT" "eth0"
+# The host veth is deleted in the background (the kernel's RCU wait is not DEL's): poll.
+if wait_until 5 no_eth0_in /run/runtime-ns/web; then pass "…its interface left the runtime's namespace"; else fail "…its interface left the runtime's namespace"; fi
 expect_ok "…while the runtime's namespace lives on" nsenter --net=/run/runtime-ns/web true
 if kill -0 "$BG_PID" 2>/dev/null; then pass "…with its process still running"; else fail "…with its process still running"; fi
 run python3 -c "$TCP_CLIENT_PY" 127.0.0.1 8080 1

@@ -216,7 +216,7 @@ public struct ExpectedHost: Equatable, Sendable {
                 positions.files[path] = files.count
                 files.append(file)
             }
-        case .deleteLink, .deleteNamespace, .detachNamespace, .killProcesses, .removeDirectory, .removeFile, .putNetwork, .removeNetwork,
+        case .deleteLink, .deleteHostLinkInBackground, .deleteNamespace, .detachNamespace, .killProcesses, .removeDirectory, .removeFile, .putNetwork, .removeNetwork,
              .putContainer, .removeContainer, .claimAddress, .releaseAddress, .claimPort, .releasePort, .putSettings:
             return
         }
