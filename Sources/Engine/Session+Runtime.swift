@@ -186,9 +186,13 @@ extension Session {
         return "\(error)"
     }
 
-    /// Every readable runtime container record (one decode per record).
+    /// Every readable runtime container record: only theirs are decoded (the store's runtime
+    /// index), so an ADD or DEL costs the same beside 1000 containers of bridgectl's own.
     func runtimeContainers() throws -> [ContainerRecord] {
-        try containers().filter { $0.runtime != nil }
+        try store.runtimeContainerIDs().compactMap { id in
+            if case .readable(let record)? = try loadContainer(id), record.runtime != nil { return record }
+            return nil
+        }
     }
 
     func runtimeContainer(containerID: String, ifName: String) throws -> ContainerRecord? {
