@@ -100,9 +100,14 @@ extension Session {
     }
 
     func removalPlan(forUnreadable corrupt: CorruptRecord, killProcesses: Bool) throws -> Plan {
-        let salvaged = ContainerPlanner.salvagedRecord(
+        var salvaged = ContainerPlanner.salvagedRecord(
             id: corrupt.id, name: corrupt.name, namespaceIsHost: corrupt.name.map(namespaceIsHost) ?? false,
             addresses: try store.addressClaims(heldBy: corrupt.id), ports: try store.portClaims(heldBy: corrupt.id))
+        if try store.runtimeContainerIDs().contains(corrupt.id) {
+            // A runtime's (the index says so, the record cannot): removed as DEL would, its
+            // processes and namespace left to the runtime.
+            salvaged.runtime = RuntimeAttachment(containerID: "", ifName: "", netnsPath: "")
+        }
         var owned: Step?
         switch try hostFirewallBackend() {
         case .iptables:

@@ -199,6 +199,44 @@ expect_ok "nsenter into the new namespace sees eth0" nsenter --net=/run/runtime-
 cni DEL again-1 /run/runtime-ns/again2 eth0 "" "$CONFIG"
 expect_eq "DEL succeeds" 0 "$RC"
 
+section "STATUS"
+cni STATUS "" "" "" "" "$CONFIG"
+expect_eq "STATUS: ready" 0 "$RC"
+TINY='{"cniVersion":"1.1.0","name":"tiny","type":"bridgectl","subnet":"10.77.0.0/30"}'
+new_runtime_ns /run/runtime-ns/tiny
+cni ADD tiny-1 /run/runtime-ns/tiny eth0 "" "$TINY"
+expect_eq "ADD takes the only address of a /30" 0 "$RC"
+cni STATUS "" "" "" "" "$TINY"
+expect_ne "STATUS on the full network: not ready" 0 "$RC"
+expect_json "…with code 50" "$OUT" '["code"]' 50
+expect_contains "…saying the pool is exhausted" "$OUT" "tiny"
+cni DEL tiny-1 /run/runtime-ns/tiny eth0 "" "$TINY"
+umount /run/runtime-ns/tiny
+expect_ok "network rm tiny" bridgectl network rm tiny
+# The iptables backend needs iptables-restore: hide it (this host's mount namespace is the test's).
+if [[ ${BRIDGECTL_FIREWALL:-iptables} == iptables ]]; then
+	restore_bin=$(readlink -f "$(command -v iptables-restore)")
+	mount --bind /dev/null "$restore_bin"
+	cni STATUS "" "" "" "" "$CONFIG"
+	umount "$restore_bin"
+	expect_ne "STATUS without iptables-restore: not ready" 0 "$RC"
+	expect_contains "…naming it" "$OUT" "iptables-restore is not installed"
+fi
+
+section "a runtime's container whose record is corrupt: rm -f spares the runtime's processes"
+new_runtime_ns /run/runtime-ns/torn
+cni ADD torn-1 /run/runtime-ns/torn eth0 "K8S_POD_NAME=torn" "$CONFIG"
+expect_eq "ADD succeeds" 0 "$RC"
+torn_id=$(json_get "$(bridgectl container inspect torn)" '[0]["Id"]')
+start_bg nsenter --net=/run/runtime-ns/torn sleep 600
+torn_pid=$BG_PID
+printf '{"id": "%s", "na' "$torn_id" >"$BRIDGECTL_ROOT/containers/$torn_id.json"
+expect_ok "container rm -f of the unreadable record" bridgectl container rm -f torn
+if kill -0 "$torn_pid" 2>/dev/null; then pass "…leaves the runtime's process running"; else fail "…leaves the runtime's process running"; fi
+if wait_until 5 no_eth0_in /run/runtime-ns/torn; then pass "…deletes its interface"; else fail "…deletes its interface"; fi
+stop_bg "$torn_pid"
+umount /run/runtime-ns/torn
+
 section "clean up"
 for i in 1 2 3 4 5 6; do umount "/run/runtime-ns/p$i"; done
 umount /run/runtime-ns/web /run/runtime-ns/other /run/runtime-ns/again2
