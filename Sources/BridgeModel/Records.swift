@@ -127,13 +127,17 @@ public struct ContainerRecord: Codable, Equatable, Sendable {
     /// Published ports; they forward to the address on `publishedNetwork`.
     public var ports: [PortBinding]
     public var publishedNetwork: ObjectID?
+    /// Set for a container a runtime made (the CNI plugin attached it): its namespace is the
+    /// runtime's, bind-mounted under the container's name. Absent in bridgectl's own records.
+    public var runtime: RuntimeAttachment?
 
     public init(id: ObjectID, name: String, created: String, hostname: String, mode: NetworkMode,
                 endpoints: [Endpoint] = [], dns: [IPv4Address] = [], dnsSearch: [String] = [],
-                extraHosts: [ExtraHost] = [], ports: [PortBinding] = [], publishedNetwork: ObjectID? = nil) {
+                extraHosts: [ExtraHost] = [], ports: [PortBinding] = [], publishedNetwork: ObjectID? = nil,
+                runtime: RuntimeAttachment? = nil) {
         self.id = id; self.name = name; self.created = created; self.hostname = hostname; self.mode = mode
         self.endpoints = endpoints; self.dns = dns; self.dnsSearch = dnsSearch; self.extraHosts = extraHosts
-        self.ports = ports; self.publishedNetwork = publishedNetwork
+        self.ports = ports; self.publishedNetwork = publishedNetwork; self.runtime = runtime
     }
 
     public func endpoint(on network: ObjectID) -> Endpoint? { endpoints.first { $0.networkID == network } }

@@ -18,6 +18,11 @@
 #include <sys/socket.h>
 #include <sys/prctl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <string.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 extern int unshare(int flags);
 extern int setns(int fd, int nstype);
@@ -33,6 +38,38 @@ static const int CLX_CLONE_NEWUTS = 0x04000000;
 static const int CLX_POSIX_SPAWN_SETSID = 0x80;
 
 static inline int clx_errno(void) { return errno; }
+/// Deletes the host link `name` from a forked child, which alone waits out the kernel's RCU grace
+/// periods after the unregistration (~15-20 ms per device): the device leaves its bridge under
+/// RTNL at once, so whatever comes next is serialised behind that part anyway. The child closes
+/// every inherited fd first (the state lock among them) and uses raw syscalls only, as a child
+/// of a threaded process must. Returns -1 when fork fails (the caller then deletes it itself).
+static inline int clx_delete_link_in_child(const char *name) {
+    size_t length = strlen(name) + 1;
+    if (length > 16) return -1;
+    pid_t pid = fork();
+    if (pid != 0) return pid < 0 ? -1 : 0;
+    syscall(SYS_close_range, 0, ~0U, 0);
+    struct {
+        struct nlmsghdr header;
+        struct ifinfomsg link;
+        struct rtattr attribute;
+        char name[16];
+    } request = { 0 };
+    request.header.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)) + RTA_LENGTH(length);
+    request.header.nlmsg_type = RTM_DELLINK;
+    request.header.nlmsg_flags = NLM_F_REQUEST;
+    request.link.ifi_family = AF_UNSPEC;
+    request.attribute.rta_type = IFLA_IFNAME;
+    request.attribute.rta_len = RTA_LENGTH(length);
+    for (size_t i = 0; i < length; i++) request.name[i] = name[i];
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd < 0) _exit(1);
+    struct sockaddr_nl kernel = { 0 };
+    kernel.nl_family = AF_NETLINK;
+    _exit(sendto(fd, &request, request.header.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0 ? 1 : 0);
+}
+/// NS_GET_NSTYPE: the CLONE_NEW* type of the namespace an nsfs fd refers to (ioctl is variadic).
+static inline int clx_namespace_type(int fd) { return ioctl(fd, 0xb703); }
 static inline int clx_wifexited(int status) { return WIFEXITED(status); }
 static inline int clx_wexitstatus(int status) { return WEXITSTATUS(status); }
 static inline int clx_wifsignaled(int status) { return WIFSIGNALED(status); }

@@ -101,6 +101,9 @@ public final class LiveKernel: StepExecutor {
         case .deleteLink(let name, let namespace):
             indexes[namespace ?? ""]?[name] = nil
             try socket(for: namespace).deleteLink(named: name)
+        case .deleteHostLinkInBackground(let name):
+            indexes[""]?[name] = nil
+            if !LinkRelease.deleteInBackground(named: name) { try hostSocket().deleteLink(named: name) }
         case .createNamespace(let name, let disableIPv6):
             try prepareRunDirectory()
             let sysctls = disableIPv6
@@ -110,10 +113,15 @@ public final class LiveKernel: StepExecutor {
         case .aliasHostNamespace(let name):
             try prepareRunDirectory()
             try NetworkNamespace.aliasHost(named: name)
-        case .deleteNamespace(let name):
+        case .deleteNamespace(let name), .detachNamespace(let name):
+            // Both only unmount and unlink the name: a namespace of bridgectl's own dies with its
+            // last reference, a runtime's lives on in the runtime's hands.
             indexes[name] = nil
             if let handle = namespaces.removeValue(forKey: name) { close(handle.fd) }
             try NetworkNamespace.delete(named: name)
+        case .attachNamespace(let name, let path):
+            try prepareRunDirectory()
+            try NetworkNamespace.attach(named: name, from: path)
         case .killProcesses(let namespace):
             try NamespaceProcesses.killAll(inNamespaceAt: NetworkNamespace.path(namespace))
         case .applyRules(let batch):

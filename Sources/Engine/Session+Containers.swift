@@ -100,9 +100,14 @@ extension Session {
     }
 
     func removalPlan(forUnreadable corrupt: CorruptRecord, killProcesses: Bool) throws -> Plan {
-        let salvaged = ContainerPlanner.salvagedRecord(
+        var salvaged = ContainerPlanner.salvagedRecord(
             id: corrupt.id, name: corrupt.name, namespaceIsHost: corrupt.name.map(namespaceIsHost) ?? false,
             addresses: try store.addressClaims(heldBy: corrupt.id), ports: try store.portClaims(heldBy: corrupt.id))
+        if try store.runtimeContainerIDs().contains(corrupt.id) {
+            // A runtime's (the index says so, the record cannot): removed as DEL would, its
+            // processes and namespace left to the runtime.
+            salvaged.runtime = RuntimeAttachment(containerID: "", ifName: "", netnsPath: "")
+        }
         var owned: Step?
         switch try hostFirewallBackend() {
         case .iptables:
@@ -167,9 +172,11 @@ extension Session {
         return 49153...65535
     }
 
-    /// Containers with no process running inside (Docker prunes stopped containers).
+    /// Containers with no process running inside (Docker prunes stopped containers). A
+    /// runtime's container is the runtime's to remove (its DEL or GC), running or not.
     public func idleContainers() throws -> [ContainerRecord] {
         try containers().filter { record in
+            if record.runtime != nil { return false }
             if record.mode == .host { return true }
             return try NamespaceProcesses.pids(inNamespaceAt: NetworkNamespace.path(record.name)).isEmpty
         }
@@ -198,7 +205,10 @@ extension Session {
         let options = NamespaceExec.Options(environment: environment, detached: detached)
         let pid = record.mode == .host
             ? try NamespaceExec.spawnHere(arguments: arguments, options: options)
-            : try NamespaceExec.spawn(namespace: record.name, etcDirectory: EtcFiles.directory(for: record.name),
+            // A runtime's container has the runtime's /etc files in its own mount namespace,
+            // none under /etc/netns.
+            : try NamespaceExec.spawn(namespace: record.name,
+                                      etcDirectory: record.runtime == nil ? EtcFiles.directory(for: record.name) : nil,
                                       arguments: arguments, options: options)
         return detached ? .started(pid) : .exited(try NamespaceExec.wait(for: pid))
     }

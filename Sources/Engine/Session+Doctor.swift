@@ -36,6 +36,10 @@ extension Session {
                 || container.endpoints.contains { networkNames[$0.networkID].map(HostOwner.network) == scope })
         }
         var drifts = recorded.expected.drifts(from: observed)
+        drifts += runtimeNamespaceDrifts(recorded.containers.filter { container in
+            container.runtime != nil && (scope == nil || scope == .container(container.name)
+                || container.endpoints.contains { networkNames[$0.networkID].map(HostOwner.network) == scope })
+        })
         Timing.mark("compared")
         drifts += resolverDrifts(serving: users.map(\.name))
         Timing.mark("resolver asked")

@@ -30,6 +30,37 @@ extension Session {
         let scope = try reference.map(owner(of:))
         if let scope { found = found.filter { $0.owner == scope || ($0.owner == .bridgectl && $0.kind.isFirewall) } }
         let orphans = removingOrphans && reference == nil ? found.filter(\.isOrphan) : []
+        // A runtime's container whose namespace is gone cannot be mended (an empty namespace
+        // made here would be no runtime's): `doctor --fix` removes it, as the runtime's DEL or
+        // GC would have; `restore` leaves it alone and says so (HostRepair).
+        let abandoned = removingOrphans ? containers.filter { container in
+            container.runtime != nil && (scope == nil || scope == .container(container.name)) && found.contains { drift in
+                guard drift.owner == .container(container.name) else { return false }
+                if case .runtimeNamespaceGone = drift.kind { return true }
+                if case .namespaceMissing = drift.kind { return true }
+                return false
+            }
+        } : []
+        if !abandoned.isEmpty {
+            let removals = try abandoned.map { try removalPlan(for: $0, killProcesses: false) }
+            if !dryRun {
+                for (record, removal) in zip(abandoned, removals) {
+                    try run(removal, dryRun: false)
+                    followInResolver(record.id, removed: true)
+                }
+                // The rest is repaired from the records as they are now.
+                var report = try repair(scope: reference, removingOrphans: removingOrphans, dryRun: false)
+                report.found = found
+                report.plan.steps = removals.flatMap(\.steps) + report.plan.steps
+                return report
+            }
+            let rest = Set(abandoned.map(\.id))
+            let repair = HostRepair.plan(networks: networks, containers: containers.filter { !rest.contains($0.id) },
+                                         hostResolver: hostResolver(), expected: expected, observed: observed,
+                                         orphans: orphans, scope: scope)
+            let plan = Plan(summary: "repair the host", steps: removals.flatMap(\.steps) + repair.steps, onInterruption: .rollBack)
+            return RepairReport(found: found, plan: plan, leftAlone: repair.leftAlone, remaining: [])
+        }
         let repair = HostRepair.plan(networks: networks, containers: containers, hostResolver: hostResolver(),
                                      expected: expected, observed: observed, orphans: orphans, scope: scope)
         let plan = Plan(summary: removingOrphans ? "repair the host" : "restore the host", steps: repair.steps,

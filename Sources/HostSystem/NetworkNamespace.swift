@@ -71,6 +71,41 @@ public enum NetworkNamespace {
         }
     }
 
+    /// Whether `path` is a network namespace (a bind mount of one, or /proc/PID/ns/net); the
+    /// error says what it is instead.
+    public static func checkIsNetworkNamespace(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SystemError("open network namespace \(path)") }
+        defer { close(fd) }
+        let type = clx_namespace_type(fd)
+        guard type == CLX_CLONE_NEWNET else {
+            throw SystemError("\(path) is not a network namespace", code: type < 0 ? errno : EINVAL)
+        }
+    }
+
+    /// Someone else's namespace (a container runtime's, at any path) bind-mounted under `name`,
+    /// as `ip netns attach` does: unmounting the name later leaves that namespace alone.
+    public static func attach(named name: String, from source: String) throws {
+        try checkIsNetworkNamespace(source)
+        let target = path(name)
+        let placeholder = open(target, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0)
+        guard placeholder >= 0 else { throw SystemError("create \(target)") }
+        close(placeholder)
+        guard mount(source, target, "none", UInt(MS_BIND), nil) == 0 else {
+            let error = SystemError("bind-mount \(source) to \(target)")
+            unlink(target)
+            throw error
+        }
+    }
+
+    /// The namespace at any path (nil when nothing is there), to tell whether a runtime's
+    /// namespace is still the one bind-mounted under a container's name.
+    public static func identity(atPath path: String) -> Identity? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_ino != 0 else { return nil }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     /// Opens an existing namespace and runs `inside` on a thread that entered it.
     public static func enter<T>(named name: String, inside: () throws -> T) throws -> (fd: Int32, value: T) {
         let fd = open(path(name), O_RDONLY | O_CLOEXEC)

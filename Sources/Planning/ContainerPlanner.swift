@@ -91,7 +91,11 @@ public enum ContainerPlanner {
         case .host:
             steps.append(.aliasHostNamespace(name: name))
         case .none, .bridged:
-            steps.append(.createNamespace(name: name, disableIPv6: true))
+            if let runtime = record.runtime {
+                steps.append(.attachNamespace(name: name, path: runtime.netnsPath))
+            } else {
+                steps.append(.createNamespace(name: name, disableIPv6: true))
+            }
         }
         for endpoint in record.endpoints {
             guard let network = networks.first(where: { $0.id == endpoint.networkID }) else { continue }
@@ -109,7 +113,7 @@ public enum ContainerPlanner {
             steps.append(.setHairpin(link: endpoint.hostInterfaceName))
             steps.append(FirewallSteps.publish(container: name, address: endpoint.address, network: network, bindings: record.ports))
         }
-        if record.mode != .host {
+        if record.mode != .host && record.runtime == nil {
             steps += etcFileSteps(record, hostResolver: hostResolver, embeddedDNS: usesEmbeddedDNS(record, networks: networks))
         }
         return steps
@@ -188,6 +192,7 @@ public enum ContainerPlanner {
     /// RCU wait per device for nothing.
     /// `publishedNetwork`: the network its ports forward to, if it publishes any.
     public static func remove(_ container: ContainerRecord, killProcesses: Bool, publishedNetwork: NetworkRecord? = nil) -> Plan {
+        if container.runtime != nil { return removeRuntime(container, publishedNetwork: publishedNetwork) }
         let name = container.name
         var steps: [Step] = []
         if let publishedNetwork { steps += unpublishSteps(container, network: publishedNetwork) }

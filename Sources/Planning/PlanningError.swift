@@ -22,6 +22,13 @@ public enum PlanningError: UserFacingError, Equatable {
     case bridgePortLimit(network: String, bridge: String)
     case hostBindingNotLocal(IPv4Address, network: String)
     case publishAddressNotLocal(IPv4Address, network: String)
+    case multicastMAC(MACAddress)
+    /// CNI's key (container ID, interface) is already attached, as container `container`.
+    case runtimeAttachmentExists(containerID: String, ifName: String, container: String)
+    /// The runtime's namespace is attached already (through another interface, or for another
+    /// runtime container ID): one namespace holds one embedded resolver and one default route,
+    /// so it gets one bridgectl network.
+    case runtimeNamespaceAttached(path: String, container: String, containerID: String, ifName: String)
 
     public var message: String {
         switch self {
@@ -46,6 +53,14 @@ public enum PlanningError: UserFacingError, Equatable {
             return "network '\(network)' has reached the kernel's limit of \(ContainerPlanner.maxPortsPerBridge) ports on bridge \(bridge): put further containers on another network"
         case .hostBindingNotLocal(let ip, let network):
             return "invalid value '\(ip)' for option \(NetworkOptions.hostBindingKey) of network '\(network)': it is not an address of this host (add it to an interface first, or leave the default 0.0.0.0)"
+        case .multicastMAC(let mac): return "MAC address \(mac) is a multicast address; a container needs a unicast one"
+        case .runtimeAttachmentExists(let containerID, let ifName, let container):
+            return "runtime container '\(Names.printable(containerID))' already has interface '\(Names.printable(ifName))' attached "
+                + "(bridgectl container '\(container)')"
+        case .runtimeNamespaceAttached(let path, let container, let containerID, let ifName):
+            return "the runtime's namespace '\(Names.printable(path))' is already attached as bridgectl container '\(container)' "
+                + "(runtime container '\(Names.printable(containerID))', interface '\(Names.printable(ifName))'); "
+                + "bridgectl attaches a namespace to one network"
         case .publishAddressNotLocal(let ip, let network):
             return "cannot publish on \(ip): it is not an address of this host (option \(NetworkOptions.hostBindingKey) of network '\(network)')"
         case .iptablesForwardPolicyDrop(let name):

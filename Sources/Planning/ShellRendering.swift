@@ -20,6 +20,8 @@ extension Step {
             return ["ip -n \(namespace) route replace default via \(gateway) dev \(link)"]
         case .deleteLink(let name, let namespace):
             return ["ip\(Self.nsFlag(namespace)) link del \(name)"]
+        case .deleteHostLinkInBackground(let name):
+            return ["ip link del \(name) &"]
         case .createNamespace(let name, let disableIPv6):
             var lines = ["ip netns add \(name)"]
             if disableIPv6 {
@@ -30,6 +32,10 @@ extension Step {
             return ["mkdir -p /run/netns", "touch /run/netns/\(name)", "mount --bind /proc/self/ns/net /run/netns/\(name)"]
         case .deleteNamespace(let name):
             return ["ip netns del \(name)"]
+        case .attachNamespace(let name, let path):
+            return ["mkdir -p /run/netns", "touch /run/netns/\(name)", "mount --bind \(Self.shellQuote(path)) /run/netns/\(name)"]
+        case .detachNamespace(let name):
+            return ["umount /run/netns/\(name)", "rm -f /run/netns/\(name)"]
         case .killProcesses(let namespace):
             return ["ip netns pids \(namespace) | xargs -r kill -9"]
         case .createDirectory(let path):

@@ -17,6 +17,11 @@ public enum Step: Codable, Equatable, Sendable {
     case setLinkUp(link: String, namespace: String?)
     case addDefaultRoute(via: IPv4Address, link: String, namespace: String)
     case deleteLink(name: String, namespace: String?)
+    /// A host link deleted without waiting for the kernel's RCU grace periods (~15-20 ms a
+    /// device): the host end of a runtime container's veth, whose peer lives on in the
+    /// runtime's namespace (a namespace of bridgectl's own takes its veths with it for free).
+    /// Only for names nothing makes again at once.
+    case deleteHostLinkInBackground(name: String)
 
     // Namespaces. A new namespace starts with IPv6 off unless asked, so new bridge ports send no
     // DAD/MLD multicast that the bridge would flood to every other port (O(N²) with N containers).
@@ -24,6 +29,13 @@ public enum Step: Codable, Equatable, Sendable {
     /// `--network host`: the host's own namespace, bind-mounted under the container's name.
     case aliasHostNamespace(name: String)
     case deleteNamespace(name: String)
+    /// A runtime's namespace (CNI_NETNS: any path, a bind mount or /proc/PID/ns/net)
+    /// bind-mounted under the container's name, as `ip netns attach` does for a PID: everything
+    /// that works by name (the resolver, doctor, explain, exec) then works on it unchanged.
+    case attachNamespace(name: String, path: String)
+    /// Undoes `attachNamespace`: unmounts and unlinks the name only. The runtime's namespace
+    /// lives on while the runtime holds it; its processes are never touched.
+    case detachNamespace(name: String)
     case killProcesses(namespace: String)
 
     // Firewall and kernel parameters.
@@ -60,6 +72,7 @@ public enum Step: Codable, Equatable, Sendable {
         case .createBridge(let name, _, _, _): return .deleteLink(name: name, namespace: nil)
         case .createVethPair(let host, _, _, _, _, _, _): return .deleteLink(name: host, namespace: nil)
         case .createNamespace(let name, _), .aliasHostNamespace(let name): return .deleteNamespace(name: name)
+        case .attachNamespace(let name, _): return .detachNamespace(name: name)
         case .createDirectory(let path): return .removeDirectory(path: path)
         case .writeFile(let path, let contents, let previous):
             if let previous { return .writeFile(path: path, contents: previous, previous: contents) }
@@ -84,7 +97,8 @@ public enum Step: Codable, Equatable, Sendable {
             return inverse.isEmpty ? nil : .applyNftables(inverse)
         case .putSettings(let settings, let previous):
             return .putSettings(previous, previous: settings)
-        case .disableIPv6, .addAddress, .setLinkUp, .addDefaultRoute, .deleteLink, .deleteNamespace,
+        case .disableIPv6, .addAddress, .setLinkUp, .addDefaultRoute, .deleteLink, .deleteHostLinkInBackground,
+             .deleteNamespace, .detachNamespace,
              .killProcesses, .removeDirectory, .removeNetwork, .removeContainer, .releaseAddress,
              .setSysctl, .setHairpin, .releasePort:
             return nil

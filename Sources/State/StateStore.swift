@@ -10,6 +10,8 @@ import HostSystem
 ///     ROOT/networks/<id>.json            NetworkRecord
 ///     ROOT/containers/<id>.json          ContainerRecord
 ///     ROOT/names/<container name>        the container's ID (name index)
+///     ROOT/runtime/<container id>        empty: the container is a runtime's (CNI), so the
+///                                        plugin's look-ups decode those records only
 ///     ROOT/addresses/<network id>/<ip>   the container ID holding that address
 ///     ROOT/ports/<proto>-<port>/<ip>     the container ID publishing that host port
 ///     ROOT/port-ranges/<proto>-<first>-<last>/<ip>   likewise for a range of host ports
@@ -37,6 +39,7 @@ public final class StateStore {
     var networksDirectory: String { "\(root)/networks" }
     var containersDirectory: String { "\(root)/containers" }
     var namesDirectory: String { "\(root)/names" }
+    var runtimeDirectory: String { "\(root)/runtime" }
     var addressesDirectory: String { "\(root)/addresses" }
     public var journalDirectory: String { "\(root)/journal" }
 
@@ -73,7 +76,7 @@ public final class StateStore {
     /// Returns the paths removed.
     @discardableResult
     public func removeTemporaryFiles() throws -> [String] {
-        var directories = [root, networksDirectory, containersDirectory, namesDirectory, journalDirectory]
+        var directories = [root, networksDirectory, containersDirectory, namesDirectory, runtimeDirectory, journalDirectory]
         for parent in [addressesDirectory, "\(root)/ports"] {
             directories += try Files.list(parent).map { "\(parent)/\($0)" }.filter(Files.isDirectory)
         }
@@ -185,6 +188,16 @@ public final class StateStore {
     public func putContainer(_ record: ContainerRecord) throws {
         try save(record, "\(containersDirectory)/\(record.id.hex).json")
         try Files.writeAtomically("\(namesDirectory)/\(record.name)", text: record.id.hex, mode: Self.recordMode)
+        if record.runtime != nil {
+            // Made on first use: roots from before runtimes had no such folder.
+            try Files.createDirectory(runtimeDirectory, mode: Self.directoryMode)
+            try Files.writeAtomically("\(runtimeDirectory)/\(record.id.hex)", text: "", mode: Self.recordMode)
+        }
+    }
+
+    /// The IDs of the runtimes' containers (one directory listing, no record decoded).
+    public func runtimeContainerIDs() throws -> [ObjectID] {
+        try Files.list(runtimeDirectory).compactMap { ObjectID($0) }
     }
 
     public func removeContainer(_ record: ContainerRecord) throws {
@@ -193,6 +206,7 @@ public final class StateStore {
             try Files.remove("\(namesDirectory)/\(record.name)")
         }
         try Files.remove("\(containersDirectory)/\(record.id.hex).json")
+        try Files.remove("\(runtimeDirectory)/\(record.id.hex)")
     }
 
     // MARK: Address claims

@@ -22,9 +22,9 @@ final class FakeKernel: StepExecutor {
         switch step {
         case .createBridge(let name, _, _, _): try add("link \(name)", tolerant)
         case .createVethPair(let host, _, let namespace, _, _, _, _): try add("link \(host)", tolerant); world.insert("link eth@\(namespace)")
-        case .deleteLink(let name, _): world.remove("link \(name)")
-        case .createNamespace(let name, _), .aliasHostNamespace(let name): try add("netns \(name)", tolerant)
-        case .deleteNamespace(let name): world.remove("netns \(name)"); world = world.filter { !$0.hasSuffix("@\(name)") }
+        case .deleteLink(let name, _), .deleteHostLinkInBackground(let name): world.remove("link \(name)")
+        case .createNamespace(let name, _), .aliasHostNamespace(let name), .attachNamespace(let name, _): try add("netns \(name)", tolerant)
+        case .deleteNamespace(let name), .detachNamespace(let name): world.remove("netns \(name)"); world = world.filter { !$0.hasSuffix("@\(name)") }
         case .createDirectory(let path): world.insert("dir \(path)")
         case .removeDirectory(let path): world.remove("dir \(path)")
         case .writeFile(let path, let contents, _): world = world.filter { !$0.hasPrefix("file \(path)=") }; world.insert("file \(path)=\(contents)")

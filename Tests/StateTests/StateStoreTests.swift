@@ -35,6 +35,26 @@ func sampleContainer(_ name: String = "c1") -> ContainerRecord {
         #expect(try store.networks().isEmpty)
     }
 
+    /// The CNI plugin's look-ups decode only the runtimes' containers; a record with no
+    /// `runtime` (bridgectl's own, and every record written before runtimes) decodes as before.
+    @Test func runtimeIndexFollowsRuntimeContainersOnly() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        let own = sampleContainer("own")
+        var pod = sampleContainer("pod")
+        pod.runtime = RuntimeAttachment(containerID: "default-c1", ifName: "eth0", netnsPath: "/proc/42/ns/net")
+        try store.putContainer(own)
+        try store.putContainer(pod)
+        #expect(try store.runtimeContainerIDs() == [pod.id])
+        #expect(try store.container(id: pod.id)?.runtime == pod.runtime)
+        #expect(try store.container(id: own.id)?.runtime == nil)
+        #expect(try Files.read(store.containerRecordPath(own.id))?.contains("runtime") == false)
+        try store.removeContainer(pod)
+        #expect(try store.runtimeContainerIDs().isEmpty)
+        #expect(try store.containers() == [own])
+    }
+
     @Test func containerNameIndexFollowsRecords() throws {
         let store = StateStore(root: root)
         let lock = try store.lock(exclusive: true)

@@ -115,29 +115,41 @@ enum InspectDocuments {
             case .hostGateway: return "\(extra.name):host-gateway"
             }
         }
-        return .object([
-            "Id": .string(container.id.hex),
-            "Created": .string(container.created),
-            "Name": .string("/" + container.name),
-            "State": .object([
+        // A runtime's container: its namespace is where the runtime keeps it (Docker's SandboxKey
+        // is the runtime's path too), and its resolv.conf and hosts are the runtime's, not here.
+        let etcDirectory = container.runtime == nil ? "/etc/netns/\(container.name)" : nil
+        var document: [(String, JSONValue)] = [
+            ("Id", .string(container.id.hex)),
+            ("Created", .string(container.created)),
+            ("Name", .string("/" + container.name)),
+            ("State", .object([
                 "Status": .string(pids.isEmpty ? "created" : "running"),
                 "Running": .bool(!pids.isEmpty),
                 "Pid": .int(Int(pids.first ?? 0)),
-            ]),
-            "Config": .object(["Hostname": .string(container.hostname)]),
-            "HostConfig": .object([
+            ])),
+            ("Config", .object(["Hostname": .string(container.hostname)])),
+            ("HostConfig", .object([
                 "NetworkMode": .string(mode),
                 "Dns": .strings(container.dns.map(\.description)),
                 "DnsSearch": .strings(container.dnsSearch),
                 "ExtraHosts": .strings(extraHosts),
-            ]),
-            "ResolvConfPath": .string(container.mode == .host ? "/etc/resolv.conf" : "/etc/netns/\(container.name)/resolv.conf"),
-            "HostsPath": .string(container.mode == .host ? "/etc/hosts" : "/etc/netns/\(container.name)/hosts"),
-            "NetworkSettings": .object([
-                "SandboxKey": .string("/run/netns/\(container.name)"),
+            ])),
+            ("ResolvConfPath", .string(container.mode == .host ? "/etc/resolv.conf" : etcDirectory.map { "\($0)/resolv.conf" } ?? "")),
+            ("HostsPath", .string(container.mode == .host ? "/etc/hosts" : etcDirectory.map { "\($0)/hosts" } ?? "")),
+            ("NetworkSettings", .object([
+                "SandboxKey": .string(container.runtime?.netnsPath ?? "/run/netns/\(container.name)"),
                 "Ports": ports(container.ports),
                 "Networks": .object(attached),
-            ]),
-        ])
+            ])),
+        ]
+        if let runtime = container.runtime {
+            document.append(("Runtime", .object([
+                "ContainerID": .string(runtime.containerID),
+                "IfName": .string(runtime.ifName),
+                "NetnsPath": .string(runtime.netnsPath),
+                "Mount": .string("/run/netns/\(container.name)"),
+            ])))
+        }
+        return .object(document)
     }
 }

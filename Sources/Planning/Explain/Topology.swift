@@ -321,7 +321,7 @@ struct DriftPlacement {
                 }
             case .interfaceMissing(let interface, let namespace), .interfaceDiffers(let interface, let namespace, _):
                 byContainer[namespace, default: [:]]["if:\(interface)", default: []].append(sentence)
-            case .namespaceMissing(let namespace), .namespaceUnreadable(let namespace, _),
+            case .namespaceMissing(let namespace), .namespaceUnreadable(let namespace, _), .runtimeNamespaceGone(let namespace, _),
                  .defaultRouteMissing(let namespace, _, _), .defaultRouteDiffers(let namespace, _, _),
                  .resolverNotServing(let namespace):
                 byContainer[namespace, default: [:]]["", default: []].append(sentence)

@@ -15,6 +15,10 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
         case vethDiffers(veth: String, problem: String)
         case namespaceMissing(namespace: String)
         case namespaceUnreadable(namespace: String, reason: String)
+        /// A runtime's container whose own namespace (`path`, CNI_NETNS) is gone or is another
+        /// one now: the runtime dropped it without a CNI DEL, and only bridgectl's bind mount
+        /// keeps it (and the endpoint) alive. Never made again: `doctor --fix` removes the container.
+        case runtimeNamespaceGone(namespace: String, path: String)
         case interfaceMissing(interface: String, namespace: String)
         case interfaceDiffers(interface: String, namespace: String, problem: String)
         case defaultRouteMissing(namespace: String, gateway: IPv4Address, link: String)
@@ -70,6 +74,9 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
         case .vethDiffers(let veth, let problem): what = "veth \(veth) \(problem)"
         case .namespaceMissing(let namespace): what = "namespace \(namespace) is missing"
         case .namespaceUnreadable(let namespace, let reason): what = "namespace \(namespace) cannot be entered: \(reason)"
+        case .runtimeNamespaceGone(let namespace, let path):
+            what = "the runtime's namespace \(path) is gone (only bridgectl's mount \(namespace) keeps it); "
+                + "'bridgectl doctor --fix' removes the container"
         case .interfaceMissing(let interface, let namespace): what = "interface \(interface) is missing from namespace \(namespace)"
         case .interfaceDiffers(let interface, let namespace, let problem):
             what = "interface \(interface) in namespace \(namespace) \(problem)"
@@ -122,6 +129,7 @@ public struct Drift: Equatable, Sendable, CustomStringConvertible {
         case .vethDiffers: return "vethDiffers"
         case .namespaceMissing: return "namespaceMissing"
         case .namespaceUnreadable: return "namespaceUnreadable"
+        case .runtimeNamespaceGone: return "runtimeNamespaceGone"
         case .interfaceMissing: return "interfaceMissing"
         case .interfaceDiffers: return "interfaceDiffers"
         case .defaultRouteMissing: return "defaultRouteMissing"

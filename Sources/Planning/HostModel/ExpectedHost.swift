@@ -186,6 +186,8 @@ public struct ExpectedHost: Equatable, Sendable {
             namespaces.append(Namespace(name: name, owner: owner, isHostAlias: false))
         case .aliasHostNamespace(let name):
             namespaces.append(Namespace(name: name, owner: owner, isHostAlias: true))
+        case .attachNamespace(let name, _):
+            namespaces.append(Namespace(name: name, owner: owner, isHostAlias: false))
         case .applyRules(let batch):
             for op in batch.ops {
                 switch op {
@@ -214,7 +216,7 @@ public struct ExpectedHost: Equatable, Sendable {
                 positions.files[path] = files.count
                 files.append(file)
             }
-        case .deleteLink, .deleteNamespace, .killProcesses, .removeDirectory, .removeFile, .putNetwork, .removeNetwork,
+        case .deleteLink, .deleteHostLinkInBackground, .deleteNamespace, .detachNamespace, .killProcesses, .removeDirectory, .removeFile, .putNetwork, .removeNetwork,
              .putContainer, .removeContainer, .claimAddress, .releaseAddress, .claimPort, .releasePort, .putSettings:
             return
         }

@@ -174,6 +174,13 @@ public struct HostRepair: Equatable, Sendable {
                 return
             }
             let namespaceMissing = !observed.namespaceNames.contains(name)
+            if let runtime = container.runtime, namespaceMissing {
+                // An empty namespace made here would be no runtime's: the container's processes
+                // live (or lived) in the runtime's, which bridgectl cannot bring back.
+                leftAlone.append("\(owner): the runtime's namespace (\(runtime.netnsPath)) is no longer mounted at "
+                                 + "/run/netns/\(name); not made again: 'bridgectl container rm \(name)' or the runtime's CNI DEL removes it")
+                return
+            }
             let view = observed.containerNamespaces[name] ?? HostSnapshot.NetworkView()
             // Endpoints made again, by their interface inside the namespace.
             var remadeInterfaces = Set<String>()

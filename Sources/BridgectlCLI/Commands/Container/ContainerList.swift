@@ -38,26 +38,41 @@ struct ContainerList: ParsableCommand {
         func ports(_ container: ContainerRecord) -> String {
             PortBinding.joined(container.ports).map(\.mapping).joined(separator: ", ")
         }
+        // Containers a runtime made through the CNI plugin: the runtime's ID for them, cut as
+        // Docker cuts IDs, and where the runtime keeps their namespace. The columns appear only
+        // when there is such a container, so a host without runtimes lists as before.
+        let showRuntime = containers.contains { $0.runtime != nil }
+        func runtimeID(_ container: ContainerRecord) -> String {
+            guard let id = container.runtime?.containerID else { return "" }
+            return noTrunc ? id : String(id.prefix(12))
+        }
         switch format {
         case "table":
-            var table = Table(["CONTAINER ID", "NAMES", "NETWORKS", "IP ADDRESSES", "PORTS"])
+            var table = Table(["CONTAINER ID", "NAMES", "NETWORKS", "IP ADDRESSES", "PORTS"]
+                              + (showRuntime ? ["RUNTIME ID", "NETNS"] : []))
             for container in containers {
                 table.append([noTrunc ? container.id.hex : container.id.short, container.name, networkNames(container),
                               container.endpoints.map { $0.interfaceAddress.description }.joined(separator: ","),
-                              ports(container)])
+                              ports(container)]
+                             + (showRuntime ? [runtimeID(container), container.runtime?.netnsPath ?? ""] : []))
             }
             for record in corrupt {
-                table.append([noTrunc ? record.id.hex : record.id.short, record.name ?? "?", Self.corruptMarker, "", ""])
+                table.append([noTrunc ? record.id.hex : record.id.short, record.name ?? "?", Self.corruptMarker, "", ""]
+                             + (showRuntime ? ["", ""] : []))
             }
             print(table.render())
         case "json":
             for container in containers {
-                print(JSONValue.object([
-                    "ID": .string(container.id.short), "Names": .string(container.name),
-                    "Networks": .string(networkNames(container)), "CreatedAt": .string(container.created),
-                    "IPAddresses": .string(container.endpoints.map { $0.address.description }.joined(separator: ",")),
-                    "Ports": .string(ports(container)),
-                ]).compact)
+                var fields: [(String, JSONValue)] = [
+                    ("ID", .string(container.id.short)), ("Names", .string(container.name)),
+                    ("Networks", .string(networkNames(container))), ("CreatedAt", .string(container.created)),
+                    ("IPAddresses", .string(container.endpoints.map { $0.address.description }.joined(separator: ","))),
+                    ("Ports", .string(ports(container))),
+                ]
+                if let runtime = container.runtime {
+                    fields += [("RuntimeID", .string(runtime.containerID)), ("Netns", .string(runtime.netnsPath))]
+                }
+                print(JSONValue.object(fields).compact)
             }
             for record in corrupt {
                 print(JSONValue.object([
