@@ -12,6 +12,8 @@ public enum EngineError: UserFacingError, Equatable {
     case corruptContainer(CorruptRecord)
     case corruptNetwork(CorruptRecord)
     case firewallSwitchRefused(current: FirewallBackend, requested: FirewallBackend, networks: [String])
+    /// A CNI config names an existing network whose settings it contradicts.
+    case cniNetworkConflict(name: String, reason: String)
 
     public var message: String {
         switch self {
@@ -35,6 +37,8 @@ public enum EngineError: UserFacingError, Equatable {
             let which = networks.isEmpty ? "the default bridge's containers" : "networks " + networks.map { "'\($0)'" }.joined(separator: ", ")
             return "this host's firewall backend is \(current.rawValue) while \(which) exist; to switch to \(requested.rawValue), "
                 + "remove them (containers first), then create a network with --firewall \(requested.rawValue)"
+        case .cniNetworkConflict(let name, let reason):
+            return "network '\(Names.printable(name))' exists with other settings than the CNI config's (\(reason))"
         }
     }
 }
