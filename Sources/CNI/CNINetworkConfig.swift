@@ -66,6 +66,13 @@ public struct CNINetworkConfig: Sendable {
 
     public init(parsing text: String) throws(CNIError) { try self.init(parsing: Array(text.utf8)) }
 
+    /// The supported version a document asks for, if it is readable that far: an error about
+    /// the rest of it is answered in that version.
+    public static func declaredVersion(in bytes: [UInt8]) -> CNIVersion? {
+        guard let document = try? CNIJSON(parsing: bytes), case .string(let text)? = document["cniVersion"] else { return nil }
+        return CNIVersion(rawValue: text)
+    }
+
     // MARK: Network settings (ADD, STATUS)
 
     /// The bridgectl network the config describes, in `network create`'s terms: the fields left

@@ -195,3 +195,11 @@ private let podmanAdd = """
         #expect(error?.message == "conflicting addresses: CNI_ARGS IP=10.88.0.6 but runtimeConfig.ips gives 10.88.0.5")
     }
 }
+
+@Suite struct CNIDeclaredVersionTests {
+    @Test func readsTheVersionOfAnOtherwiseBadConfig() {
+        #expect(CNINetworkConfig.declaredVersion(in: Array(#"{"cniVersion":"0.4.0","type":"bridgectl"}"#.utf8)) == .v0_4_0)
+        #expect(CNINetworkConfig.declaredVersion(in: Array(#"{"cniVersion":"0.3.1"}"#.utf8)) == nil)
+        #expect(CNINetworkConfig.declaredVersion(in: Array(#"{"cniVersion":"1.0.0""#.utf8)) == nil)
+    }
+}

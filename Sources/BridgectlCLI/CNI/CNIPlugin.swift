@@ -24,8 +24,10 @@ public enum CNIPlugin {
                 print(CNIVersion.versionResult.compact)
                 exit(0)
             }
-            let config = try CNINetworkConfig(parsing: try readStandardInput())
-            version = config.version
+            let input = try readStandardInput()
+            // An error about the config itself still answers in the version it asked for.
+            version = CNINetworkConfig.declaredVersion(in: input) ?? version
+            let config = try CNINetworkConfig(parsing: input)
             if let output = try run(request, config) { print(output.compact) }
             exit(0)
         } catch {
