@@ -12,8 +12,11 @@ public enum EngineError: UserFacingError, Equatable {
     case corruptContainer(CorruptRecord)
     case corruptNetwork(CorruptRecord)
     case firewallSwitchRefused(current: FirewallBackend, requested: FirewallBackend, networks: [String])
-    /// A CNI config names an existing network whose settings it contradicts.
+    /// A CNI config names an existing network whose settings it contradicts (`reason`: the first difference).
     case cniNetworkConflict(name: String, reason: String)
+    /// The runtime's namespace path cannot be attached (missing, not a network namespace).
+    case runtimeNamespaceUnusable(path: String, reason: String)
+    case invalidRuntimeContainerID(String)
 
     public var message: String {
         switch self {
@@ -33,12 +36,16 @@ public enum EngineError: UserFacingError, Equatable {
         case .corruptNetwork(let corrupt):
             return "network record \(corrupt.path) is corrupt (\(corrupt.reason)); "
                 + "'bridgectl network rm \(corrupt.id.short)' removes it"
+        case .cniNetworkConflict(let name, let reason):
+            return "network '\(Names.printable(name))' exists with other settings than the CNI config's: \(reason)"
+        case .runtimeNamespaceUnusable(let path, let reason):
+            return "the runtime's network namespace '\(Names.printable(path))' cannot be used: \(reason)"
+        case .invalidRuntimeContainerID(let id):
+            return "invalid runtime container ID '\(Names.printable(id))': it must be non-empty printable text of at most 1024 bytes"
         case .firewallSwitchRefused(let current, let requested, let networks):
             let which = networks.isEmpty ? "the default bridge's containers" : "networks " + networks.map { "'\($0)'" }.joined(separator: ", ")
             return "this host's firewall backend is \(current.rawValue) while \(which) exist; to switch to \(requested.rawValue), "
                 + "remove them (containers first), then create a network with --firewall \(requested.rawValue)"
-        case .cniNetworkConflict(let name, let reason):
-            return "network '\(Names.printable(name))' exists with other settings than the CNI config's (\(reason))"
         }
     }
 }

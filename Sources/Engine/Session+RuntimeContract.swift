@@ -39,7 +39,7 @@ extension Session {
     }
     public func detachRuntimeContainer(containerID: String, ifName: String) throws { throw RuntimeContractNotMerged() }
     public func checkRuntimeContainer(containerID: String, ifName: String) throws -> [Drift] { throw RuntimeContractNotMerged() }
-    public func collectRuntimeGarbage(keeping valid: [(containerID: String, ifName: String)]) throws -> [String] {
+    public func collectRuntimeGarbage(keeping valid: [(containerID: String, ifName: String)], network: String? = nil) throws -> [String] {
         throw RuntimeContractNotMerged()
     }
     public func runtimeReadiness(network: NetworkCreateRequest) throws -> String? { throw RuntimeContractNotMerged() }

@@ -264,6 +264,8 @@ expect_cni_ok "DEL of an attachment never added" DEL "$net" CNI_CONTAINERID=neve
 
 section "GC removes what the runtime no longer lists; DEL after the task exited"
 expect_eq "two runtime containers before GC (b and c)" 2 "$(bridgectl container ls -q | wc -l)"
+expect_cni_ok "GC of another network, listing nothing" GC "$(conf 1.1.0 tiny '"cni.dev/valid-attachments":[]')"
+expect_eq "…leaves cninet's attachments alone" 2 "$(bridgectl container ls -q | wc -l)"
 stop_bg "$task_pid"
 expect_cni_ok "GC keeping only b" GC "$(conf 1.1.0 cninet '"cni.dev/valid-attachments":[{"containerID":"ctr-b","ifname":"eth0"}]')"
 expect_ok "container ls" bridgectl container ls --no-trunc

@@ -71,7 +71,9 @@ public enum CNIPlugin {
                 // Without the list every attachment would look stale: refuse rather than remove all.
                 throw CNIError(.invalidNetworkConfig, "GC needs cni.dev/valid-attachments")
             }
-            _ = try openSession(mutating: true).collectRuntimeGarbage(keeping: valid.map { ($0.containerID, $0.ifName) })
+            // GC is per network config: the runtime lists this network's attachments only.
+            _ = try openSession(mutating: true).collectRuntimeGarbage(keeping: valid.map { ($0.containerID, $0.ifName) },
+                                                                      network: config.name)
             return nil
         case .status:
             try requireVersion(.v1_1_0, for: request.command, config)
