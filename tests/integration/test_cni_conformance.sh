@@ -242,8 +242,10 @@ portmap='{"cniVersion":"1.0.0","name":"cninet","type":"portmap","capabilities":{
 upstream portmap ADD "$(with_prev "$portmap" "$result_d")" "${env_d[@]}"
 expect_eq "portmap ADD finds the container's address in it" "0 " "$RC $ERR"
 result_d=$OUT
-upstream portmap CHECK "$(with_prev "$portmap" "$result_d")" "${env_d[@]}"
-expect_eq "portmap CHECK" "0 " "$RC $ERR"
+addr_d=$(json_get "$result_d" 'd["ips"][-1]["address"].split("/")[0]' 2>/dev/null || true)
+expect_match "…and forwards 18080 to it" "--to-destination ${addr_d//./\\.}:80( |$)" "$(iptables-save -t nat 2>&1)"
+# No portmap CHECK: Debian's portmap 1.1.1 fails it on any IPv4-only result, looking for its
+# IPv6 chain (containernetworking/plugins#819).
 expect_cni_ok "bridgectl CHECK with the chain's final result" CHECK "$(with_prev "$chain" "$result_d")" "${env_d[@]}"
 upstream portmap DEL "$(with_prev "$portmap" "$result_d")" "${env_d[@]}"
 expect_eq "portmap DEL" "0 " "$RC $ERR"
