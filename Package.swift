@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "CNITests", dependencies: ["CNI", "Planning", "BridgeModel"]),
         .testTarget(name: "StateTests", dependencies: ["State", "BridgeModel", "HostSystem"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Planning", "State", "BridgeModel", "HostSystem"]),
-        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel", "ResolverControl", "Templates"]),
+        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel", "ResolverControl", "Templates", "CNI", "Engine"]),
         .testTarget(name: "ResolverControlTests", dependencies: ["ResolverControl", "BridgeModel"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "CNetlink"]),
         .testTarget(name: "NftablesTests", dependencies: ["Nftables", "CNftables", "Planning", "BridgeModel"]),
