@@ -12,6 +12,9 @@ public struct CNINetworkConfig: Sendable {
     /// The previous plugin's result (ADD in a chain) or the ADD's final result (CHECK, DEL),
     /// kept as it came.
     public var prevResult: CNIJSON?
+    /// What the config declares the runtime may pass in `runtimeConfig` (`portMappings`,
+    /// `aliases`, `ips`, `mac`); for the runtime to read, bridgectl reads whatever comes.
+    public var capabilities: [String: Bool]
     /// GC: the attachments still valid; nil when the runtime sent no list.
     public var validAttachments: [CNIAttachmentKey]?
     /// The whole document, for the settings read later.
@@ -52,6 +55,16 @@ public struct CNINetworkConfig: Sendable {
             throw CNIError(.invalidNetworkConfig, "missing plugin type", details: "the config has no \"type\"")
         }
         self.type = type
+        capabilities = [:]
+        switch document["capabilities"] {
+        case nil, .null?: break
+        case .object(let members)?:
+            for (key, value) in members {
+                guard case .bool(let flag) = value else { throw Self.wrongType("capabilities.\(key)", expected: "true or false", got: value) }
+                capabilities[key] = flag
+            }
+        case let other?: throw Self.wrongType("capabilities", expected: "an object", got: other)
+        }
         switch document["prevResult"] {
         case nil, .null?: prevResult = nil
         case .object?: prevResult = document["prevResult"]

@@ -27,6 +27,7 @@ private let podmanAdd = """
         #expect(config.type == "bridgectl")
         #expect(config.prevResult == nil)
         #expect(config.validAttachments == nil)
+        #expect(config.capabilities == ["portMappings": true, "dns": true, "ips": true, "mac": true])
     }
 
     @Test func mapsTheSettingsToNetworkCreate() throws {
@@ -99,6 +100,8 @@ private let podmanAdd = """
         (#"{"cniVersion":"1.1.0","name":"bad name","type":"bridgectl"}"#, .invalidNetworkConfig, "invalid network name 'bad name'"),
         (#"{"cniVersion":"1.1.0","name":"n"}"#, .invalidNetworkConfig, "missing plugin type"),
         (#"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","prevResult":[]}"#, .decodingFailure, "error decoding the network config"),
+        (#"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","capabilities":{"ips":"yes"}}"#, .decodingFailure,
+         "error decoding the network config"),
         (#"{"cniVersion":"1.1.0","name":"n","type":"t","cni.dev/valid-attachments":[{"containerID":"c"}]}"#,
          .invalidNetworkConfig, "cni.dev/valid-attachments[0] needs containerID and ifname"),
     ])
