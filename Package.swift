@@ -30,6 +30,9 @@ let package = Package(
         .target(name: "BridgeModel"),
         .target(name: "Planning", dependencies: ["BridgeModel"]),
         .target(name: "DNS", dependencies: ["BridgeModel"]),
+        // The CNI protocol (environment, config, results, errors) in bridgectl's typed values;
+        // pure, so the plugin entry point in BridgectlCLI only reads, calls the engine and prints.
+        .target(name: "CNI", dependencies: ["BridgeModel", "Planning"]),
         .target(name: "ResolverControl", dependencies: ["BridgeModel", "HostSystem", "CLinux"]),
         .target(name: "DNSServer", dependencies: ["DNS", "BridgeModel", "Planning", "HostSystem", "State", "ResolverControl", "CLinux"]),
         .target(name: "Templates"),
@@ -42,7 +45,7 @@ let package = Package(
         .target(name: "State", dependencies: ["BridgeModel", "HostSystem"]),
         .target(name: "Engine", dependencies: ["BridgeModel", "Planning", "Netlink", "Nftables", "HostSystem", "State", "ResolverControl"]),
         .target(name: "BridgectlCLI", dependencies: [
-            "BridgeModel", "Planning", "State", "Engine", "HostSystem", "ResolverControl", "Templates",
+            "BridgeModel", "Planning", "State", "Engine", "HostSystem", "ResolverControl", "Templates", "CNI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The resolver's own commands (`dns serve`, `dns worker`) live here, beside the CLI, so
@@ -54,9 +57,10 @@ let package = Package(
         .testTarget(name: "BridgeModelTests", dependencies: ["BridgeModel"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "BridgeModel"]),
         .testTarget(name: "DNSTests", dependencies: ["DNS", "BridgeModel"]),
+        .testTarget(name: "CNITests", dependencies: ["CNI", "Planning", "BridgeModel"]),
         .testTarget(name: "StateTests", dependencies: ["State", "BridgeModel", "HostSystem"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Planning", "State", "BridgeModel", "HostSystem"]),
-        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel", "ResolverControl", "Templates"]),
+        .testTarget(name: "CLITests", dependencies: ["BridgectlCLI", "BridgeModel", "ResolverControl", "Templates", "CNI", "Engine"]),
         .testTarget(name: "ResolverControlTests", dependencies: ["ResolverControl", "BridgeModel"]),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "CNetlink"]),
         .testTarget(name: "NftablesTests", dependencies: ["Nftables", "CNftables", "Planning", "BridgeModel"]),
