@@ -28,7 +28,7 @@ RUNTIMES_DIR=/run/cni-runtimes
 CNI_BIN_DIR=$RUNTIMES_DIR/bin
 CNI_CONF_DIR=$RUNTIMES_DIR/net.d
 # Unique per run: parallel test runs (other engineers, CI) share the real host's cgroup trees.
-RUNTIMES_CGROUP_PARENT=bridgectl-test-$$-$RANDOM
+RUNTIMES_CGROUP_PARENT=bridgectl-test-$(cut -c1-8 /proc/sys/kernel/random/uuid)
 RUNTIMES_CGROUP_HIERARCHIES=(cpu cpuacct cpuset memory devices freezer blkio pids systemd)
 CONTAINERD_PID=
 _RUNTIMES_PODMAN=0
@@ -141,6 +141,26 @@ cni_remove_network() {
 		ip link del "cni-${name:0:11}" 2>/dev/null || true
 	fi
 	rm -f "$CNI_CONF_DIR/$name.conflist" "/etc/cni/net.d/10-$name.conflist"
+}
+
+# cni_plugin_exec COMMAND NETWORK [JSON-MERGE] : runs the plugin under test directly as a runtime
+# would (stdin: the conflist's first plugin with the list's name, cniVersion 1.1.0 -- GC needs
+# it -- and JSON-MERGE's keys added); CNI_* variables come from the caller's environment.
+# Sets OUT, ERR, RC like lib.sh's run.
+cni_plugin_exec() {
+	local command=$1 name=$2 merge=${3:-"{}"} config
+	config=$(python3 -c '
+import json, sys
+conflist = json.load(open(sys.argv[1]))
+plugin = dict(conflist["plugins"][0], name=conflist["name"], cniVersion="1.1.0")
+plugin.update(json.loads(sys.argv[2]))
+print(json.dumps(plugin))
+' "$CNI_CONF_DIR/$name.conflist" "$merge")
+	RC=0
+	CNI_COMMAND=$command CNI_PATH=/opt/cni/bin "/opt/cni/bin/$CNI_PLUGIN_UNDER_TEST" \
+		<<<"$config" >"$_LIB_TMP/out" 2>"$_LIB_TMP/err" || RC=$?
+	OUT=$(<"$_LIB_TMP/out")
+	ERR=$(<"$_LIB_TMP/err")
 }
 
 # host-local's leases of NAME (one file per address); bridgectl keeps its own in its state.
