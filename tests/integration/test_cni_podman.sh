@@ -89,6 +89,33 @@ if under_bridgectl; then
 	expect_contains "explain draws outsider" "$OUT" outsider
 fi
 
+section "--ip and --mac-address (podman passes them in CNI_ARGS IP= and MAC=)"
+expect_ok "podman run fixed on alpha --ip 10.89.1.50 --mac-address 02:00:0a:59:01:32" \
+	pm_run fixed alpha --ip 10.89.1.50 --mac-address 02:00:0a:59:01:32 -- sleep 600
+expect_ok "fixed's eth0 inside" pm exec fixed ip -o addr show dev eth0
+expect_contains "fixed's eth0 is 10.89.1.50/24" "$OUT" " 10.89.1.50/24 "
+expect_ok "fixed's eth0 link inside" pm exec fixed ip -o link show dev eth0
+expect_contains "fixed's MAC is 02:00:0a:59:01:32" "$OUT" "link/ether 02:00:0a:59:01:32 "
+expect_ok "client pings fixed at 10.89.1.50" pm exec client ping -c1 -W2 10.89.1.50
+expect_ok "podman rm -f fixed" pm rm -f -t 0 fixed
+
+section "four containers started at once get four addresses"
+for n in 1 2 3 4; do
+	pm_run "par$n" alpha -- sleep 600 >"$_LIB_TMP/par$n.out" 2>&1 &
+	par_pids[n]=$!
+done
+par_failed=()
+for n in 1 2 3 4; do
+	wait "${par_pids[n]}" || par_failed+=("par$n: $(cat "$_LIB_TMP/par$n.out")")
+done
+if ((${#par_failed[@]} == 0)); then pass "four parallel podman run succeed"; else fail "four parallel podman run succeed" "${par_failed[@]}"; fi
+par_ips=$(for n in 1 2 3 4; do ip_of "par$n" alpha 2>&1; echo; done | sort -u | grep -c '^10\.89\.1\.' || true)
+expect_eq "they hold four distinct addresses on alpha" 4 "$par_ips"
+for n in 1 2 3 4; do
+	expect_ok "client pings par$n" pm exec client ping -c1 -W2 "$(ip_of "par$n" alpha 2>&1)"
+done
+expect_ok "podman rm -f par1..par4" pm rm -f -t 0 par1 par2 par3 par4
+
 section "a container that exits by itself is detached (podman's cleanup sends DEL)"
 expect_ok "podman run brief on alpha (sleeps 1 s)" pm_run brief alpha -- sleep 1
 brief_ip=$(ip_of brief alpha 2>&1)
