@@ -76,13 +76,23 @@ runtimes_private_host() {
 	chmod 1777 /var/tmp /dev/shm
 	mkdir -p /sys/fs/cgroup
 	mount -t tmpfs -o mode=0755 runtimes-cgroup /sys/fs/cgroup
+	mkdir -p /sys/fs/cgroup/cpu
+	if ! mount -t cgroup -o cpu cgroup /sys/fs/cgroup/cpu 2>/dev/null; then
+		# A host with every controller on cgroup2 (no v1 hierarchy to mount): the unified tree alone.
+		umount /sys/fs/cgroup
+		mount -t cgroup2 cgroup2 /sys/fs/cgroup ||
+			die "cgroups can be mounted in the throwaway host" "neither cgroup v1 (cpu) nor cgroup2 mounts on /sys/fs/cgroup"
+		RUNTIMES_CGROUP_HIERARCHIES=("")
+	fi
 	for hierarchy in "${RUNTIMES_CGROUP_HIERARCHIES[@]}"; do
+		[[ -n $hierarchy && $hierarchy != cpu ]] || continue
 		mkdir -p "/sys/fs/cgroup/$hierarchy"
 		if [[ $hierarchy == systemd ]]; then
-			mount -t cgroup -o none,name=systemd cgroup "/sys/fs/cgroup/$hierarchy"
+			run mount -t cgroup -o none,name=systemd cgroup "/sys/fs/cgroup/$hierarchy"
 		else
-			mount -t cgroup -o "$hierarchy" cgroup "/sys/fs/cgroup/$hierarchy"
+			run mount -t cgroup -o "$hierarchy" cgroup "/sys/fs/cgroup/$hierarchy"
 		fi
+		[[ $RC -eq 0 ]] || die "cgroup v1 hierarchy $hierarchy mounts in the throwaway host" "$ERR"
 	done
 
 	mkdir -p "$CNI_BIN_DIR" "$CNI_CONF_DIR" /opt/cni/bin
@@ -312,21 +322,23 @@ ctr_cgroup() {
 # Kills and deletes every ctr task and container (no DEL reaches the plugin: ctr sends none for
 # detached containers).
 ctr_remove_all() {
+	# Bounded: a wedged containerd must not hold the test until run.sh's timeout (which would
+	# leave the cgroup directories behind).
 	local id
-	for id in $(ctr_ tasks ls -q 2>/dev/null); do
-		ctr_ tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true
+	for id in $(timeout 10 ctr -a "$CONTAINERD_SOCK" tasks ls -q 2>/dev/null); do
+		timeout 10 ctr -a "$CONTAINERD_SOCK" tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true
 	done
-	for id in $(ctr_ tasks ls -q 2>/dev/null); do
+	for id in $(timeout 10 ctr -a "$CONTAINERD_SOCK" tasks ls -q 2>/dev/null); do
 		wait_until 10 _ctr_task_stopped "$id" || true
-		ctr_ tasks delete "$id" >/dev/null 2>&1 || true
+		timeout 10 ctr -a "$CONTAINERD_SOCK" tasks delete "$id" >/dev/null 2>&1 || true
 	done
-	for id in $(ctr_ containers ls -q 2>/dev/null); do
-		ctr_ containers delete "$id" >/dev/null 2>&1 || true
+	for id in $(timeout 10 ctr -a "$CONTAINERD_SOCK" containers ls -q 2>/dev/null); do
+		timeout 10 ctr -a "$CONTAINERD_SOCK" containers delete "$id" >/dev/null 2>&1 || true
 	done
 }
 
 _ctr_task_stopped() {
-	ctr_ tasks ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }' | grep -qx STOPPED
+	timeout 10 ctr -a "$CONTAINERD_SOCK" tasks ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }' | grep -qx STOPPED
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -341,17 +353,25 @@ _runtimes_cleanup() {
 	if [[ -n $CONTAINERD_PID ]]; then
 		ctr_remove_all
 		kill "$CONTAINERD_PID" 2>/dev/null
+		wait_until 10 _containerd_gone || kill -KILL "$CONTAINERD_PID" 2>/dev/null
 		wait "$CONTAINERD_PID" 2>/dev/null
 		CONTAINERD_PID=
 	fi
 	runtimes_remove_cgroups
 }
 
+# Our child stays a zombie until waited for, which kill -0 cannot tell from alive.
+_containerd_gone() {
+	local state
+	state=$(awk '{ print $3 }' "/proc/$CONTAINERD_PID/stat" 2>/dev/null) || return 0
+	[[ -z $state || $state == Z ]]
+}
+
 # The cgroup directories this run made in the real host's hierarchies, deepest first, by name.
 runtimes_remove_cgroups() {
 	local hierarchy dir
 	for hierarchy in "${RUNTIMES_CGROUP_HIERARCHIES[@]}"; do
-		dir=/sys/fs/cgroup/$hierarchy/$RUNTIMES_CGROUP_PARENT
+		dir=/sys/fs/cgroup/${hierarchy:+$hierarchy/}$RUNTIMES_CGROUP_PARENT
 		[[ -d $dir ]] || continue
 		# A just-killed process may still be leaving its cgroup.
 		wait_until 10 _runtimes_rmdir_tree "$dir" || echo "warning: could not remove cgroup $dir" >&2
@@ -367,7 +387,8 @@ _runtimes_rmdir_tree() {
 runtimes_leftover_cgroups() {
 	local hierarchy
 	for hierarchy in "${RUNTIMES_CGROUP_HIERARCHIES[@]}"; do
-		[[ -d /sys/fs/cgroup/$hierarchy/$RUNTIMES_CGROUP_PARENT ]] && echo "/sys/fs/cgroup/$hierarchy/$RUNTIMES_CGROUP_PARENT"
+		[[ -d /sys/fs/cgroup/${hierarchy:+$hierarchy/}$RUNTIMES_CGROUP_PARENT ]] &&
+			echo "/sys/fs/cgroup/${hierarchy:+$hierarchy/}$RUNTIMES_CGROUP_PARENT"
 	done
 	return 0
 }
