@@ -34,8 +34,8 @@ ctr_run() {
 # Every record bridgectl holds, as JSON (empty list when none).
 bridgectl_records() {
 	local ids
-	ids=$(bridgectl container ls -q --no-trunc)
-	if [[ -z $ids ]]; then echo '[]'; else bridgectl container inspect $ids; fi
+	mapfile -t ids < <(bridgectl container ls -q --no-trunc)
+	if ((${#ids[@]} == 0)); then echo '[]'; else bridgectl container inspect "${ids[@]}"; fi
 }
 
 # alpha_released ADDRESS : no lease, record or rule holds ADDRESS any more. The upstream bridge
