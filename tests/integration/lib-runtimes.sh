@@ -15,7 +15,9 @@
 #
 # What the throwaway host (`bridgectl sandbox`) lacks for runtimes, added here in the test's own
 # mount namespace (so nothing reaches the real disk):
-#   * tmpfs over /var/lib (libcni's result cache, host-local's leases, /var/lib/containers),
+#   * tmpfs over /var/lib (libcni's result cache, host-local's leases, /var/lib/containers), with
+#     the test's BRIDGECTL_ROOT bound on /var/lib/bridgectl (a plugin run without our environment
+#     uses the default root: it must be the same state);
 #     /var/tmp (podman import), /dev/shm (podman's lock file) and /opt (/opt/cni/bin);
 #   * /sys/fs/cgroup: the sandbox's fresh sysfs has no cgroup mounts, so the v1 hierarchies are
 #     mounted again (not the cgroup2 `unified` one: crun refuses hybrid mode; runc works either way).
@@ -74,6 +76,11 @@ runtimes_private_host() {
 		mount -t tmpfs -o mode=0755 "runtimes-${dir//\//-}" "$dir"
 	done
 	chmod 1777 /var/tmp /dev/shm
+	# podman's DEL after a container exits by itself comes from `podman container cleanup`, which
+	# conmon starts with a bare environment (no BRIDGECTL_ROOT): the plugin then uses the default
+	# state root. Make that the test's root too.
+	mkdir -p /var/lib/bridgectl
+	mount --bind "$BRIDGECTL_ROOT" /var/lib/bridgectl
 	mkdir -p /sys/fs/cgroup
 	mount -t tmpfs -o mode=0755 runtimes-cgroup /sys/fs/cgroup
 	mkdir -p /sys/fs/cgroup/cpu
@@ -169,7 +176,9 @@ print(json.dumps(plugin))
 	RC=0
 	CNI_COMMAND=$command CNI_PATH=/opt/cni/bin "/opt/cni/bin/$CNI_PLUGIN_UNDER_TEST" \
 		<<<"$config" >"$_LIB_TMP/out" 2>"$_LIB_TMP/err" || RC=$?
+	# shellcheck disable=SC2034 # read by the caller
 	OUT=$(<"$_LIB_TMP/out")
+	# shellcheck disable=SC2034 # read by the caller
 	ERR=$(<"$_LIB_TMP/err")
 }
 
