@@ -65,6 +65,9 @@ server_pid=$!
 _BG_PIDS+=("$server_pid")
 _c1_listening() { [[ -n $(nsenter --net="$ns1" ss -Hltn "sport = :80") ]]; }
 wait_until 5 _c1_listening || true
+# The DNATed connection is forwarded into the first plugin's bridge, which portmap and firewall
+# never accept explicitly (firewall admits only traffic from the container and replies to it):
+# the first plugin's forwarding rules must let a connection DNATed by someone else through.
 expect_ok "the outside (netns inet) reaches 203.0.113.2:8081" ip netns exec inet python3 -c "$TCP_CLIENT_PY" 203.0.113.2 8081
 expect_eq "c1 answers through portmap" "hello from c1 to 203.0.113.1" "$OUT"
 expect_ok "c1 reaches the outside through $CNI_PLUGIN_UNDER_TEST's masquerade and the firewall" \
