@@ -145,6 +145,10 @@ real_host_snapshot() {
 	# The default state root: a command that ran outside its throwaway host writes records here.
 	echo "== /var/lib/bridgectl"
 	find /var/lib/bridgectl -mindepth 1 -maxdepth 2 2>/dev/null | sort
+	# cgroupfs is not namespaced: the runtime tests' cgroups (tests/integration/lib-runtimes.sh,
+	# bridgectl-test-*; podman's default libpod_parent) are made in the real host's hierarchies.
+	echo "== runtime cgroups"
+	find /sys/fs/cgroup -mindepth 2 -maxdepth 2 \( -name 'bridgectl-test-*' -o -name libpod_parent \) 2>/dev/null | sort
 	local tool
 	# A missing tool counts as an empty ruleset: scripts/test may install iptables between the two
 	# snapshots, and installing it adds no rule.
