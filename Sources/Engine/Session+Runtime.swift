@@ -46,6 +46,8 @@ extension Session {
         } catch {
             throw EngineError.runtimeNamespaceUnusable(path: attachment.netnsPath, reason: Self.reason(error))
         }
+        // A config contradicting the network is the caller's error whatever else is wrong.
+        let existing = try existingRuntimeNetwork(request.network)
         let namespace = NetworkNamespace.identity(atPath: attachment.netnsPath)
         for record in try runtimeContainers() {
             guard let runtime = record.runtime else { continue }
@@ -64,7 +66,7 @@ extension Session {
         }
         var createdNetwork: NetworkRecord?
         let network: NetworkRecord
-        if let existing = try existingRuntimeNetwork(request.network) {
+        if let existing {
             network = existing
         } else {
             (network, _) = try createNetwork(request.network, dryRun: false)
