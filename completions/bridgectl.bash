@@ -211,12 +211,15 @@ _bridgectl_network_create() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --internal --ipv6 --verbose -v --version -h --help)
     repeating_options=(--aux-address -o --opt --label)
-    non_repeating_options=(--root -d --driver --subnet --gateway --ip-range)
+    non_repeating_options=(--root --firewall -d --driver --subnet --gateway --ip-range)
     __bridgectl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '-d'|'--driver')
@@ -247,12 +250,15 @@ _bridgectl_network_ls() {
     repeating_flags=()
     non_repeating_flags=(--quiet -q --no-trunc --version -h --help)
     repeating_options=(-f --filter)
-    non_repeating_options=(--root --format)
+    non_repeating_options=(--root --firewall --format)
     __bridgectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '--format')
@@ -268,12 +274,15 @@ _bridgectl_network_inspect() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root -f --format)
+    non_repeating_options=(--root --firewall -f --format)
     __bridgectl_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '-f'|'--format')
@@ -286,12 +295,15 @@ _bridgectl_network_rm() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root)
+    non_repeating_options=(--root --firewall)
     __bridgectl_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     esac
@@ -301,12 +313,15 @@ _bridgectl_network_prune() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --force -f --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root)
+    non_repeating_options=(--root --firewall)
     __bridgectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     esac
@@ -316,12 +331,15 @@ _bridgectl_network_connect() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --version -h --help)
     repeating_options=(--alias)
-    non_repeating_options=(--root --ip)
+    non_repeating_options=(--root --firewall --ip)
     __bridgectl_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '--ip')
@@ -337,12 +355,15 @@ _bridgectl_network_disconnect() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --force -f --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root)
+    non_repeating_options=(--root --firewall)
     __bridgectl_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     esac
@@ -375,12 +396,15 @@ _bridgectl_container_create() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --version --help)
     repeating_options=(--network --net --alias --network-alias --dns --dns-search --add-host -p --publish)
-    non_repeating_options=(--root --ip -h --hostname)
+    non_repeating_options=(--root --firewall --ip -h --hostname)
     __bridgectl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '--network'|'--net')
@@ -414,12 +438,15 @@ _bridgectl_container_ls() {
     repeating_flags=()
     non_repeating_flags=(--quiet -q --no-trunc --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --format)
+    non_repeating_options=(--root --firewall --format)
     __bridgectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '--format')
@@ -432,12 +459,15 @@ _bridgectl_container_inspect() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root -f --format)
+    non_repeating_options=(--root --firewall -f --format)
     __bridgectl_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '-f'|'--format')
@@ -450,12 +480,15 @@ _bridgectl_container_rm() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --force -f --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root)
+    non_repeating_options=(--root --firewall)
     __bridgectl_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     esac
@@ -465,12 +498,15 @@ _bridgectl_container_prune() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --force -f --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root)
+    non_repeating_options=(--root --firewall)
     __bridgectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     esac
@@ -480,12 +516,15 @@ _bridgectl_exec() {
     repeating_flags=()
     non_repeating_flags=(--detach -d --version -h --help)
     repeating_options=(-e --env)
-    non_repeating_options=(--root)
+    non_repeating_options=(--root --firewall)
     __bridgectl_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '-e'|'--env')
@@ -498,12 +537,15 @@ _bridgectl_run() {
     repeating_flags=()
     non_repeating_flags=(--detach -d --rm --version --help)
     repeating_options=(-e --env --network --net --alias --network-alias --dns --dns-search --add-host -p --publish)
-    non_repeating_options=(--root --name --ip -h --hostname)
+    non_repeating_options=(--root --firewall --name --ip -h --hostname)
     __bridgectl_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '--name')
@@ -543,12 +585,15 @@ _bridgectl_port() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root)
+    non_repeating_options=(--root --firewall)
     __bridgectl_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     esac
@@ -581,12 +626,15 @@ _bridgectl_dns_status() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --format)
+    non_repeating_options=(--root --firewall --format)
     __bridgectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '--format')
@@ -599,12 +647,15 @@ _bridgectl_dns_log() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root -n --tail)
+    non_repeating_options=(--root --firewall -n --tail)
     __bridgectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '-n'|'--tail')
@@ -617,12 +668,15 @@ _bridgectl_doctor() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --fix --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --format)
+    non_repeating_options=(--root --firewall --format)
     __bridgectl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '--format')
@@ -635,12 +689,15 @@ _bridgectl_restore() {
     repeating_flags=()
     non_repeating_flags=(--dry-run --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root)
+    non_repeating_options=(--root --firewall)
     __bridgectl_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     esac
@@ -650,12 +707,15 @@ _bridgectl_explain() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --format)
+    non_repeating_options=(--root --firewall --format)
     __bridgectl_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '--format')
@@ -668,12 +728,15 @@ _bridgectl_trace() {
     repeating_flags=()
     non_repeating_flags=(--watch --version -h --help)
     repeating_options=()
-    non_repeating_options=(--root --timeout)
+    non_repeating_options=(--root --firewall --timeout)
     __bridgectl_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
     '--root')
+        return
+        ;;
+    '--firewall')
         return
         ;;
     '--timeout')

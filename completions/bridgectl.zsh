@@ -115,6 +115,7 @@ _bridgectl_network_create() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '(-d --driver)'{-d,--driver}'[Driver to manage the network (only '\''bridge'\'').]:driver:'
         '--subnet[Subnet in CIDR format, e.g. 172.20.0.0/16.]:subnet:'
@@ -139,6 +140,7 @@ _bridgectl_network_ls() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '(--quiet -q)'{--quiet,-q}'[Only display network IDs.]'
         '--format[Output format\: table or json.]:format:'
         '*'{-f,--filter}'[Filter\: name=X (substring), id=PREFIX, driver=X.]:filter:'
@@ -155,6 +157,7 @@ _bridgectl_network_inspect() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '(-f --format)'{-f,--format}'[json (default) or a Go template, e.g. '\''{{(index .IPAM.Config 0).Gateway}}'\''.]:format:'
         '*:networks:'
         '--version[Show the version.]'
@@ -169,6 +172,7 @@ _bridgectl_network_rm() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '*:networks:'
         '--version[Show the version.]'
@@ -183,6 +187,7 @@ _bridgectl_network_prune() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '(--force -f)'{--force,-f}'[Do not prompt for confirmation (bridgectl never prompts).]'
         '--version[Show the version.]'
@@ -197,6 +202,7 @@ _bridgectl_network_connect() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '--ip[IPv4 address on the network.]:ip:'
         '*--alias[Network-scoped alias for the container.]:alias:'
@@ -214,6 +220,7 @@ _bridgectl_network_disconnect() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '(--force -f)'{--force,-f}'[Accepted for Docker compatibility\: removal always tolerates devices already gone.]'
         ':network:'
@@ -262,6 +269,7 @@ _bridgectl_container_create() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '*'{--network,--net}'[Network to attach (repeatable; eth0, eth1, ... in order). Default\: bridge.]:network:'
         '--ip[IPv4 address on the first network.]:ip:'
@@ -284,6 +292,7 @@ _bridgectl_container_ls() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '(--quiet -q)'{--quiet,-q}'[Only display container IDs.]'
         '--format[Output format\: table or json.]:format:'
         '--no-trunc[Do not truncate IDs.]'
@@ -299,6 +308,7 @@ _bridgectl_container_inspect() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '(-f --format)'{-f,--format}'[json (default) or a Go template, e.g. '\''{{.NetworkSettings.Networks}}'\''.]:format:'
         '*:containers:'
         '--version[Show the version.]'
@@ -313,6 +323,7 @@ _bridgectl_container_rm() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '(--force -f)'{--force,-f}'[Also kill the processes running inside.]'
         '*:containers:'
@@ -328,6 +339,7 @@ _bridgectl_container_prune() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '(--force -f)'{--force,-f}'[Do not prompt for confirmation (bridgectl never prompts).]'
         '--version[Show the version.]'
@@ -342,6 +354,7 @@ _bridgectl_exec() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '*'{-e,--env}'[Set an environment variable.]:key=value:'
         '(--detach -d)'{--detach,-d}'[Run in the background (new session, output to /dev/null); print its PID.]'
         ':container:'
@@ -358,6 +371,7 @@ _bridgectl_run() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--name[Container name (default\: a generated one).]:name:'
         '(--detach -d)'{--detach,-d}'[Run the command in the background and print the container ID.]'
         '--rm[Remove the container when the command exits.]'
@@ -383,6 +397,7 @@ _bridgectl_port() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         ':container:'
         ':port:'
         '--version[Show the version.]'
@@ -426,6 +441,7 @@ _bridgectl_dns_status() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--format[Output format\: text or json.]:format:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -439,6 +455,7 @@ _bridgectl_dns_log() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '(-n --tail)'{-n,--tail}'[How many queries (newest last).]:tail:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -452,6 +469,7 @@ _bridgectl_doctor() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '--fix[Repair what drifted and remove bridgectl'\''s orphans.]'
         '--format[Output format\: text or json.]:format:'
@@ -468,6 +486,7 @@ _bridgectl_restore() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--dry-run[Change nothing; print the equivalent ip/sysctl commands, in order.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -481,6 +500,7 @@ _bridgectl_explain() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--format[Output format\: text, dot, mermaid or svg.]:format:'
         ':scope:'
         '--version[Show the version.]'
@@ -495,6 +515,7 @@ _bridgectl_trace() {
     local -i ret=1
     local -ar arg_specs=(
         '--root[State directory (default\: $BRIDGECTL_ROOT or /var/lib/bridgectl).]:dir:'
+        '--firewall[Firewall backend for networks this host activates from now on\: iptables (default) or nftables; kept in the state root (default\: $BRIDGECTL_FIREWALL).]:backend:'
         '--watch[Send nothing\: wait for the next matching packet and trace it.]'
         '--timeout[How long to wait, in seconds (default\: 3, with --watch 30).]:seconds:'
         ':source:'
