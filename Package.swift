@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "DNS", dependencies: ["BridgeModel"]),
         // The CNI protocol (environment, config, results, errors) in bridgectl's typed values;
         // pure, so the plugin entry point in BridgectlCLI only reads, calls the engine and prints.
-        .target(name: "CNI", dependencies: ["BridgeModel", "Planning"]),
+        .target(name: "CNI", dependencies: ["BridgeModel", "Planning", "Templates"]),
         .target(name: "ResolverControl", dependencies: ["BridgeModel", "HostSystem", "CLinux"]),
         .target(name: "DNSServer", dependencies: ["DNS", "BridgeModel", "Planning", "HostSystem", "State", "ResolverControl", "CLinux"]),
         .target(name: "Templates"),

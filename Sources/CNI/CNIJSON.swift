@@ -1,3 +1,4 @@
+import Templates
 /// JSON as CNI passes it around. Objects keep their key order and numbers their exact text, so a
 /// `prevResult` from another plugin goes on to the next one as it came (a route's `table`, an
 /// interface's `pciID`, fields of spec versions to come), and golden tests compare whole documents.
@@ -60,26 +61,7 @@ public indirect enum CNIJSON: Equatable, Sendable {
         }
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ text: String) -> String { JSONValue.quote(text, escapingHTML: false) }
 }
 
 // MARK: Parsing

@@ -52,7 +52,9 @@ public indirect enum JSONValue: Equatable, Sendable {
         return nil
     }
 
-    static func quote(_ text: String) -> String {
+    /// A JSON string literal. `escapingHTML` (Go's encoding/json default, which Docker's
+    /// templates show) writes <, > and & as \u escapes; other JSON (CNI's) keeps them.
+    public static func quote(_ text: String, escapingHTML: Bool = true) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -61,9 +63,9 @@ public indirect enum JSONValue: Equatable, Sendable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
+            case "<" where escapingHTML: out += "\\u003c"
+            case ">" where escapingHTML: out += "\\u003e"
+            case "&" where escapingHTML: out += "\\u0026"
             default:
                 if scalar.value < 0x20 {
                     let hex = String(scalar.value, radix: 16)
