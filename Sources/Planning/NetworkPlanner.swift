@@ -213,16 +213,8 @@ public enum NetworkPlanner {
                                         firewall: FirewallContext) -> Plan {
         let salvaged = NetworkRecord(id: id, name: id.short, kind: .user, created: "", bridgeName: bridgeName ?? "")
         var steps: [Step] = []
-        switch firewall.backend {
-        case .iptables:
-            var ops = ownedRules
-            if !firewall.otherActiveNetworks { ops += FirewallPlanner.baseTeardown(observed: firewall.observed) }
-            if !ops.isEmpty { steps.append(.applyRules(RuleBatch(ops))) }
-        case .nftables:
-            // Its chains and elements are named and keyed by its bridge alone.
-            var ops = bridgeName == nil ? [] : NftPlanner.networkRemoval(salvaged)
-            if !firewall.otherActiveNetworks { ops += NftPlanner.teardown(userChainHasRules: firewall.nftUserChainHasRules) }
-            if !ops.isEmpty { steps.append(.applyNftables(NftBatch(ops))) }
+        if let removal = FirewallSteps.removal(ofLost: salvaged, ownedRules: ownedRules, firewall: firewall) {
+            steps.append(removal)
         }
         if let bridgeName { steps.append(.deleteLink(name: bridgeName, namespace: nil)) }
         steps.append(.removeNetwork(salvaged))

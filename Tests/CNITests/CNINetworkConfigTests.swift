@@ -174,7 +174,7 @@ private let podmanAdd = """
     }
 
     @Test func combinesArgsAndRuntimeConfig() throws {
-        let settings = try CNIAttachSettings(
+        let settings = try RuntimeAttachRequest(
             request: try request("IgnoreUnknown=1;K8S_POD_NAME=web-1;IP=10.88.0.9;MAC=02:00:00:00:00:09"),
             config: try CNINetworkConfig(parsing: podmanAdd))
         #expect(settings.name == "web-1")
@@ -186,14 +186,14 @@ private let podmanAdd = """
     }
 
     @Test func anInvalidPodNameIsLeftToTheEngine() throws {
-        let settings = try CNIAttachSettings(request: try request("K8S_POD_NAME=-bad"), config: try CNINetworkConfig(parsing: podmanAdd))
+        let settings = try RuntimeAttachRequest(request: try request("K8S_POD_NAME=-bad"), config: try CNINetworkConfig(parsing: podmanAdd))
         #expect(settings.name == nil)
     }
 
     @Test func argsAndCapabilitiesMustAgree() throws {
         let config = try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","runtimeConfig":{"ips":["10.88.0.5/16"]}}"#)
-        #expect(try CNIAttachSettings(request: try request("IP=10.88.0.5"), config: config).staticIP == IPv4Address("10.88.0.5"))
-        let error = failure { _ = try CNIAttachSettings(request: try request("IP=10.88.0.6"), config: config) }
+        #expect(try RuntimeAttachRequest(request: try request("IP=10.88.0.5"), config: config).staticIP == IPv4Address("10.88.0.5"))
+        let error = failure { _ = try RuntimeAttachRequest(request: try request("IP=10.88.0.6"), config: config) }
         #expect(error?.code == .invalidNetworkConfig)
         #expect(error?.message == "conflicting addresses: CNI_ARGS IP=10.88.0.6 but runtimeConfig.ips gives 10.88.0.5")
     }

@@ -42,12 +42,9 @@ public enum CNIPlugin {
     static func run(_ request: CNIRequest, _ config: CNINetworkConfig) throws -> CNIJSON? {
         switch request.command {
         case .add:
-            let settings = try CNIAttachSettings(request: request, config: config)
-            let attachment = RuntimeAttachment(containerID: request.containerID, ifName: request.ifName, netnsPath: request.netns)
+            let attach = try RuntimeAttachRequest(request: request, config: config)
             let session = try openSession(mutating: true)
-            let (container, network) = try session.attachRuntimeContainer(RuntimeAttachRequest(
-                attachment: attachment, network: settings.network, name: settings.name, aliases: settings.aliases,
-                staticIP: settings.staticIP, mac: settings.mac, ports: settings.ports))
+            let (container, network) = try session.attachRuntimeContainer(attach)
             guard let result = CNIResult.attachment(container: container, network: network, netns: request.netns) else {
                 throw CNIError(.operationFailed, "container '\(container.name)' has no endpoint on network '\(network.name)'")
             }

@@ -33,6 +33,23 @@ public enum FirewallSteps {
         }
     }
 
+    /// A network whose record is lost (`salvaged` knows its bridge, or "" when none is known), on
+    /// the host's backend: the iptables rules naming its bridge (`ownedRules`, as found in the
+    /// ruleset) or its nftables chains and elements (named and keyed by the bridge alone), then
+    /// the shared part after the last network.
+    public static func removal(ofLost salvaged: NetworkRecord, ownedRules: [RuleOp], firewall: FirewallContext) -> Step? {
+        switch firewall.backend {
+        case .iptables:
+            var ops = ownedRules
+            if !firewall.otherActiveNetworks { ops += FirewallPlanner.baseTeardown(observed: firewall.observed) }
+            return ops.isEmpty ? nil : .applyRules(RuleBatch(ops))
+        case .nftables:
+            var ops = salvaged.bridgeName.isEmpty ? [] : NftPlanner.networkRemoval(salvaged)
+            if !firewall.otherActiveNetworks { ops += NftPlanner.teardown(userChainHasRules: firewall.nftUserChainHasRules) }
+            return ops.isEmpty ? nil : .applyNftables(NftBatch(ops))
+        }
+    }
+
     /// A container's published ports, forwarded to `address` on `network`.
     public static func publish(container: String, address: IPv4Address, network: NetworkRecord,
                                bindings: [PortBinding]) -> Step {

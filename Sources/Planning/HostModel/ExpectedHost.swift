@@ -243,9 +243,14 @@ public struct ExpectedHost: Equatable, Sendable {
     /// The nftables table the records expect. With no nftables network, none; or, while chain
     /// `user` holds the user's rules, the table that the last network's removal leaves for them.
     public func expectedNftTable(observed: NftObservation) -> NftObservation {
-        if !nftOps.isEmpty { return .expected(from: nftOps) }
-        guard observed.userChainRuleCount > 0 else { return .absent }
-        return .expected(from: NftPlanner.setup() + NftPlanner.teardown(userChainHasRules: true))
+        .expected(from: expectedNftOps(observed: observed))
+    }
+
+    /// The ops that make that table (none when no table is expected): what a repair sends.
+    public func expectedNftOps(observed: NftObservation) -> [NftOp] {
+        if !nftOps.isEmpty { return nftOps }
+        guard observed.userChainRuleCount > 0 else { return [] }
+        return NftPlanner.setup() + NftPlanner.teardown(userChainHasRules: true)
     }
 
     /// Only what one network or container owns, for a report about that object alone (orphans,

@@ -8,10 +8,9 @@ extension HostRepair {
     static func nftablesRepair(expected: ExpectedHost, observed: NftObservation, orphans: [Drift]) -> (ops: [NftOp], leftAlone: [String]) {
         var ops: [NftOp] = []
         var leftAlone: [String] = []
-        let wanted = expected.expectedNftTable(observed: observed)
-        let differences = observed.differences(from: wanted)
-        if differences.contains(where: { !$0.isOrphan }) {
-            ops += expected.nftOps.isEmpty ? NftPlanner.setup() + NftPlanner.teardown(userChainHasRules: true) : expected.nftOps
+        let wantedOps = expected.expectedNftOps(observed: observed)
+        if observed.differences(from: .expected(from: wantedOps)).contains(where: { !$0.isOrphan }) {
+            ops += wantedOps
         }
         var chainRemovals: [NftOp] = []
         for orphan in orphans {
