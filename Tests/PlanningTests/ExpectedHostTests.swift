@@ -107,7 +107,7 @@ enum TwoContainerHost {
         ])
         // Each rule once: shared jumps are not repeated per network.
         #expect(Set(expected.rules.map(\.observationKey)).count == expected.rules.count)
-        #expect(expected.rules.count == 9 + 9 + 2)
+        #expect(expected.rules.count == 10 + 9 + 2)
         #expect(expected.rules.filter { $0.owner == .container("db") }.isEmpty)
     }
 

@@ -159,7 +159,8 @@ struct FakeIptables {
         // BRIDGECTL-FORWARD: the shared jumps first, then the network's own rules.
         #expect(fake.rules("filter", "BRIDGECTL-FORWARD")?.map { $0.components(separatedBy: "\"")[1] } == [
             "bridgectl replies", "bridgectl published ports", "bridgectl isolation between networks",
-            "bridgectl net=front icc on", "bridgectl net=front outbound", "bridgectl net=front nothing else in",
+            "bridgectl net=front icc on", "bridgectl net=front outbound", "bridgectl net=front DNATed in",
+            "bridgectl net=front nothing else in",
         ])
     }
 

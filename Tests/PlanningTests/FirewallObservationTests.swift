@@ -136,6 +136,7 @@ enum Captures {
         -A BRIDGECTL-FORWARD -m comment --comment "bridgectl isolation between networks" -j BRIDGECTL-ISOLATION-1
         -A BRIDGECTL-FORWARD -i br-0123456789ab -o br-0123456789ab -m comment --comment "bridgectl net=net1 icc on" -j ACCEPT
         -A BRIDGECTL-FORWARD -i br-0123456789ab ! -o br-0123456789ab -m comment --comment "bridgectl net=net1 outbound" -j ACCEPT
+        -A BRIDGECTL-FORWARD -o br-0123456789ab -m conntrack --ctstate DNAT -m comment --comment "bridgectl net=net1 DNATed in" -j ACCEPT
         -A BRIDGECTL-FORWARD -o br-0123456789ab -m comment --comment "bridgectl net=net1 nothing else in" -j DROP
         -A BRIDGECTL-ISOLATION-1 -i br-0123456789ab ! -o br-0123456789ab -m comment --comment "bridgectl net=net1 leaving: check isolation" -j BRIDGECTL-ISOLATION-2
         -A BRIDGECTL-ISOLATION-2 -o br-0123456789ab -m comment --comment "bridgectl net=net1 isolated from other networks" -j DROP
@@ -188,7 +189,7 @@ enum Captures {
                 Issue.record("unexpected \(op)")
             }
         }
-        #expect(specs == 22)
+        #expect(specs == 23)
         #expect(observed.rules.count == specs)
         #expect(FirewallPlanner.baseSetup(observed: observed) == [])
         #expect(observed.forwardRules.count == 2)

@@ -211,6 +211,8 @@ private let natJumps: [RuleOp] = [
                 spec: "-o \(br) \(c("net=front isolated from other networks")) -j DROP"),
         .append(table: "filter", chain: "BRIDGECTL-FORWARD", spec: "-i \(br) -o \(br) \(c("net=front icc on")) -j ACCEPT"),
         .append(table: "filter", chain: "BRIDGECTL-FORWARD", spec: "-i \(br) ! -o \(br) \(c("net=front outbound")) -j ACCEPT"),
+        .append(table: "filter", chain: "BRIDGECTL-FORWARD",
+                spec: "-o \(br) -m conntrack --ctstate DNAT \(c("net=front DNATed in")) -j ACCEPT"),
         .append(table: "filter", chain: "BRIDGECTL-FORWARD", spec: "-o \(br) \(c("net=front nothing else in")) -j DROP"),
         .append(table: "nat", chain: "BRIDGECTL-POSTROUTING",
                 spec: "-s 172.18.0.0/16 ! -o \(br) \(c("net=front masquerade")) -j MASQUERADE"),
@@ -233,7 +235,7 @@ private let natJumps: [RuleOp] = [
 
     @Test func masqueradeOff() {
         var expected = Self.frontDefault
-        expected.remove(at: 6)
+        expected.remove(at: 7)
         #expect(FirewallPlanner.networkRules(Fixture.with(Fixture.front) { $0.enableIPMasquerade = false }) == expected)
     }
 
@@ -275,8 +277,8 @@ private let natJumps: [RuleOp] = [
 
     @Test func defaultBridgeRulesUseItsDevice() {
         let rules = FirewallPlanner.networkRules(Fixture.activeDefaultBridge)
-        #expect(rules.count == 9)
-        #expect(rules[6] == .append(table: "nat", chain: "BRIDGECTL-POSTROUTING",
+        #expect(rules.count == 10)
+        #expect(rules[7] == .append(table: "nat", chain: "BRIDGECTL-POSTROUTING",
                                     spec: "-s 172.17.0.0/16 ! -o bridgectl0 \(c("net=bridge masquerade")) -j MASQUERADE"))
     }
 

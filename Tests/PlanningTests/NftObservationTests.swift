@@ -25,7 +25,8 @@ import Testing
         #expect(table.tableExists)
         #expect(Set(table.chains.keys) == ["user", "forward", "prerouting", "output", "postrouting",
                                            "forward-\(Self.front)", "nat-\(Self.front)", "hairpin-\(Self.front)",
-                                           "forward-\(Self.back)", "nat-\(Self.back)", "hairpin-\(Self.back)"])
+                                           "into-\(Self.front)",
+                                           "forward-\(Self.back)", "nat-\(Self.back)", "hairpin-\(Self.back)", "into-\(Self.back)"])
         #expect(table.chains["forward"]?.base == NftBaseChain(type: .filter, hook: .forward, priority: 0))
         #expect(table.chains["user"]?.base == nil)
         #expect(table.rules["forward"]?.first == "bridgectl user rules first")
@@ -33,6 +34,8 @@ import Testing
         #expect(table.rules["forward-\(Self.back)"] == ["bridgectl net=back icc on", "bridgectl net=back internal: nothing out"])
         // An internal network does not masquerade: its chain is there, and empty.
         #expect(table.rules["nat-\(Self.back)"] == [])
+        #expect(table.rules["into-\(Self.front)"] == ["bridgectl net=front DNATed in", "bridgectl net=front nothing else in"])
+        #expect(table.rules["into-\(Self.back)"] == ["bridgectl net=back internal: nothing in"])
         #expect(table.userChainRuleCount == 0)
         #expect(table.elements.count == 10)
         #expect(table.elements["from-bridge"] == [

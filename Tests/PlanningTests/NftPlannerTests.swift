@@ -73,9 +73,13 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             add chain ip bridgectl hairpin-br-f00d00000001
             flush chain ip bridgectl hairpin-br-f00d00000001
             add rule ip bridgectl hairpin-br-f00d00000001 ip saddr 172.18.0.0/16 ct status dnat masquerade comment "bridgectl net=front hairpin"
+            add chain ip bridgectl into-br-f00d00000001
+            flush chain ip bridgectl into-br-f00d00000001
+            add rule ip bridgectl into-br-f00d00000001 ct status dnat accept comment "bridgectl net=front DNATed in"
+            add rule ip bridgectl into-br-f00d00000001 drop comment "bridgectl net=front nothing else in"
             add element ip bridgectl bridges { "br-f00d00000001" comment "bridgectl net=front" }
             add element ip bridgectl from-bridge { "br-f00d00000001" comment "bridgectl net=front" : jump forward-br-f00d00000001 }
-            add element ip bridgectl to-bridge { "br-f00d00000001" comment "bridgectl net=front nothing else in" : drop }
+            add element ip bridgectl to-bridge { "br-f00d00000001" comment "bridgectl net=front" : jump into-br-f00d00000001 }
             add element ip bridgectl nat-from-bridge { "br-f00d00000001" comment "bridgectl net=front" : jump nat-br-f00d00000001 }
             add element ip bridgectl nat-to-bridge { "br-f00d00000001" comment "bridgectl net=front" : jump hairpin-br-f00d00000001 }
 
@@ -99,9 +103,12 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             add chain ip bridgectl hairpin-br-bac000000002
             flush chain ip bridgectl hairpin-br-bac000000002
             add rule ip bridgectl hairpin-br-bac000000002 ip saddr 172.19.0.0/16 ct status dnat masquerade comment "bridgectl net=back hairpin"
+            add chain ip bridgectl into-br-bac000000002
+            flush chain ip bridgectl into-br-bac000000002
+            add rule ip bridgectl into-br-bac000000002 drop comment "bridgectl net=back internal: nothing in"
             add element ip bridgectl bridges { "br-bac000000002" comment "bridgectl net=back" }
             add element ip bridgectl from-bridge { "br-bac000000002" comment "bridgectl net=back" : jump forward-br-bac000000002 }
-            add element ip bridgectl to-bridge { "br-bac000000002" comment "bridgectl net=back internal: nothing in" : drop }
+            add element ip bridgectl to-bridge { "br-bac000000002" comment "bridgectl net=back" : jump into-br-bac000000002 }
             add element ip bridgectl nat-from-bridge { "br-bac000000002" comment "bridgectl net=back" : jump nat-br-bac000000002 }
             add element ip bridgectl nat-to-bridge { "br-bac000000002" comment "bridgectl net=back" : jump hairpin-br-bac000000002 }
 
@@ -138,6 +145,8 @@ private func script(_ ops: [NftOp]) -> String { NftBatch(ops).script }
             delete chain ip bridgectl nat-br-f00d00000001
             flush chain ip bridgectl hairpin-br-f00d00000001
             delete chain ip bridgectl hairpin-br-f00d00000001
+            flush chain ip bridgectl into-br-f00d00000001
+            delete chain ip bridgectl into-br-f00d00000001
 
             """)
     }

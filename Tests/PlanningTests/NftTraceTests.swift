@@ -62,15 +62,30 @@ import Testing
         ])
     }
 
-    @Test func internalNetworkDropIsItsToBridgeElement() throws {
+    @Test func internalNetworkDropIsItsIntoChain() throws {
         let report = try report("""
             trace id 2 ip bridgectl forward packet: iif "uplink0" oif "br-da7a00000004" ip saddr 203.0.113.1 ip daddr 172.19.0.2 icmp type echo-request
             trace id 2 ip bridgectl forward rule jump user comment "bridgectl user rules first" (verdict jump user)
-            trace id 2 ip bridgectl forward rule oifname vmap @to-bridge comment "bridgectl traffic into a network" (verdict drop)
+            trace id 2 ip bridgectl forward rule oifname vmap @to-bridge comment "bridgectl traffic into a network" (verdict jump into-br-da7a00000004)
+            trace id 2 ip bridgectl into-br-da7a00000004 rule drop comment "bridgectl net=data internal: nothing in" (verdict drop)
             """)
-        #expect(report.verdict == "dropped in forward by 'bridgectl net=data internal: nothing in'")
+        #expect(report.verdict == "dropped in into-br-da7a00000004 by 'bridgectl net=data internal: nothing in'")
         #expect(report.lines.contains(
-            "  bridgectl forward: DROP: drops everything entering br-da7a00000004 from elsewhere because data is internal ('bridgectl net=data internal: nothing in')"))
+            "  bridgectl forward: jump into-br-da7a00000004: sends any other traffic into br-da7a00000004 to chain into-br-da7a00000004 ('bridgectl net=data')"))
+        #expect(report.lines.contains(
+            "  bridgectl into-br-da7a00000004: DROP: drops everything entering br-da7a00000004 from elsewhere because data is internal ('bridgectl net=data internal: nothing in')"))
+    }
+
+    @Test func aConnectionAnotherToolDNATedIsAcceptedByTheIntoChain() throws {
+        let report = try report("""
+            trace id 3 ip bridgectl forward packet: iif "uplink0" oif "br-f00d00000001" ip saddr 203.0.113.1 ip daddr 172.18.0.2 tcp sport 40000 tcp dport 80 tcp flags == syn
+            trace id 3 ip bridgectl forward rule jump user comment "bridgectl user rules first" (verdict jump user)
+            trace id 3 ip bridgectl forward rule oifname vmap @to-bridge comment "bridgectl traffic into a network" (verdict jump into-br-f00d00000001)
+            trace id 3 ip bridgectl into-br-f00d00000001 rule ct status dnat accept comment "bridgectl net=web DNATed in" (verdict accept)
+            """)
+        #expect(report.verdict == "accepted")
+        #expect(report.lines.contains(
+            "  bridgectl into-br-f00d00000001: ACCEPT: accepts connections another tool (CNI portmap, a rule of your own) DNATed into br-f00d00000001 ('bridgectl net=web DNATed in')"))
     }
 
     @Test func publishedPortFromTheHostIsDNATedThenMasqueraded() throws {

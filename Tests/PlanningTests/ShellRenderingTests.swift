@@ -39,6 +39,7 @@ import Testing
             #"iptables -t filter -A BRIDGECTL-ISOLATION-2 -o br-0123456789ab -m comment --comment "bridgectl net=net1 isolated from other networks" -j DROP"#,
             #"iptables -t filter -A BRIDGECTL-FORWARD -i br-0123456789ab -o br-0123456789ab -m comment --comment "bridgectl net=net1 icc on" -j ACCEPT"#,
             #"iptables -t filter -A BRIDGECTL-FORWARD -i br-0123456789ab ! -o br-0123456789ab -m comment --comment "bridgectl net=net1 outbound" -j ACCEPT"#,
+            #"iptables -t filter -A BRIDGECTL-FORWARD -o br-0123456789ab -m conntrack --ctstate DNAT -m comment --comment "bridgectl net=net1 DNATed in" -j ACCEPT"#,
             #"iptables -t filter -A BRIDGECTL-FORWARD -o br-0123456789ab -m comment --comment "bridgectl net=net1 nothing else in" -j DROP"#,
             #"iptables -t nat -A BRIDGECTL-POSTROUTING -s 172.18.0.0/16 ! -o br-0123456789ab -m comment --comment "bridgectl net=net1 masquerade" -j MASQUERADE"#,
             #"iptables -t nat -A BRIDGECTL-POSTROUTING -o br-0123456789ab -m addrtype --src-type LOCAL -m comment --comment "bridgectl net=net1 host to published ports" -j MASQUERADE"#,

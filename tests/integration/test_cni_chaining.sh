@@ -67,17 +67,10 @@ _c1_listening() { [[ -n $(nsenter --net="$ns1" ss -Hltn "sport = :80") ]]; }
 wait_until 5 _c1_listening || true
 # The DNATed connection is forwarded into the first plugin's bridge, which portmap and firewall
 # never accept explicitly (firewall admits only traffic from the container and replies to it):
-# the first plugin's forwarding rules must let a connection DNATed by someone else through.
-if under_bridgectl; then
-	# Known gap (noted on issue #11): bridgectl's per-network "nothing else in" drop refuses a
-	# connection another plugin DNATed; ports go through bridgectl's own portMappings
-	# capability instead. Checked as it is, so that closing the gap shows here.
-	expect_fail "bridgectl drops what portmap DNATs into its bridge (known gap; use bridgectl's portMappings)" \
-		timeout 5 ip netns exec inet python3 -c "$TCP_CLIENT_PY" 203.0.113.2 8081
-else
-	expect_ok "the outside (netns inet) reaches 203.0.113.2:8081" ip netns exec inet python3 -c "$TCP_CLIENT_PY" 203.0.113.2 8081
-	expect_eq "c1 answers through portmap" "hello from c1 to 203.0.113.1" "$OUT"
-fi
+# the first plugin's forwarding rules must let a connection DNATed by someone else through
+# (bridgectl: each network's "DNATed in" accept).
+expect_ok "the outside (netns inet) reaches 203.0.113.2:8081" ip netns exec inet python3 -c "$TCP_CLIENT_PY" 203.0.113.2 8081
+expect_eq "c1 answers through portmap" "hello from c1 to 203.0.113.1" "$OUT"
 expect_ok "c1 reaches the outside through $CNI_PLUGIN_UNDER_TEST's masquerade and the firewall" \
 	nsenter --net="$ns1" ping -c1 -W2 203.0.113.1
 if under_bridgectl; then
@@ -120,13 +113,8 @@ if command -v podman >/dev/null; then
 	expect_ok "podman run p1 -p 8082:80 on chain" pm_run p1 chain -p 8082:80 -- nc -ll -p 80 -e echo hello-from-p1
 	expect_ok "tuning's sysctl inside p1" pm exec p1 cat /proc/sys/net/core/somaxconn
 	expect_eq "p1 has net.core.somaxconn 512" 512 "$OUT"
-	if under_bridgectl; then
-		expect_fail "bridgectl drops what portmap DNATs into its bridge (known gap, as above)" \
-			timeout 5 ip netns exec inet python3 -c "$TCP_CLIENT_PY" 203.0.113.2 8082
-	else
-		expect_ok "the outside reaches 203.0.113.2:8082" ip netns exec inet python3 -c "$TCP_CLIENT_PY" 203.0.113.2 8082
-		expect_eq "p1 answers through portmap" hello-from-p1 "$OUT"
-	fi
+	expect_ok "the outside reaches 203.0.113.2:8082" ip netns exec inet python3 -c "$TCP_CLIENT_PY" 203.0.113.2 8082
+	expect_eq "p1 answers through portmap" hello-from-p1 "$OUT"
 	p1_ip=$(pm inspect p1 --format '{{.NetworkSettings.Networks.chain.IPAddress}}' 2>&1)
 	expect_ok "podman rm -f p1" pm rm -f -t 0 p1
 	rules=$(iptables-save 2>&1)

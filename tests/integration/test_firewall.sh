@@ -38,6 +38,7 @@ serve() { # NETNS LABEL PORT
 # must be untouched after, whichever backend bridgectl uses.
 iptables -A FORWARD -s 10.99.0.0/16 -m comment --comment "foreign rule" -j ACCEPT
 iptables -t nat -A POSTROUTING -s 10.98.0.0/16 -m comment --comment "foreign nat rule" -j RETURN
+iptables -t nat -A PREROUTING -s 10.96.0.0/16 -m comment --comment "foreign prerouting rule" -j RETURN
 if command -v nft >/dev/null; then
 	nft add table ip foreign
 	nft add chain ip foreign mine
@@ -212,6 +213,27 @@ expect_ok "network nomasq (masquerade off)" bridgectl network create -o com.dock
 expect_ok "m1 on nomasq" bridgectl container create m1 --network nomasq
 # Without masquerade the internet sees the container's own address, which it cannot route back.
 expect_no_tcp "masquerade off: no NAT to the internet" m1 203.0.113.1 8000
+
+section "a connection another tool DNATed in (CNI portmap, a rule of the user's)"
+# The user's own DNAT rules, outside bridgectl's chains, as portmap would write them: a DNAT
+# is a decision to publish, so it gets through; isolation between networks and internal
+# networks still hold.
+# b publishes nothing: no accept of bridgectl's own matches what is DNATed to it.
+dnat_rule() { echo "PREROUTING -d 203.0.113.2/32 -p tcp -m tcp --dport $1 -m comment --comment user-dnat -j DNAT --to-destination $2:80"; }
+B=172.18.0.3
+serve b b 80
+# The fake internet routes n1's subnet to this host for one check: what reaches b unrewritten
+# is still dropped.
+expect_ok "route n1's subnet from the fake internet" ip -n inet route add 172.18.0.0/16 via 203.0.113.2
+expect_no_tcp "not DNATed: internet -> b directly is dropped (nothing else in)" inet "$B" 80
+expect_ok "... route removed" ip -n inet route del 172.18.0.0/16 via 203.0.113.2
+expect_ok "the user's DNAT 7070 -> b (n1)" iptables -t nat -A $(dnat_rule 7070 "$B")
+expect_ok "the user's DNAT 7071 -> t1 (internal)" iptables -t nat -A $(dnat_rule 7071 "$T1")
+expect_tcp "DNATed by another tool: internet -> 203.0.113.2:7070 reaches b" inet 203.0.113.2 7070 203.0.113.1
+expect_no_tcp "DNATed by another tool into an internal network: refused" inet 203.0.113.2 7071
+expect_no_tcp "DNATed by another tool from another network (c on n2): isolation holds" c 203.0.113.2 7070
+expect_ok "remove the user's DNAT 7070" iptables -t nat -D $(dnat_rule 7070 "$B")
+expect_ok "remove the user's DNAT 7071" iptables -t nat -D $(dnat_rule 7071 "$T1")
 
 section "the user chain (BRIDGECTL-USER, nftables: chain user) is honoured and kept"
 expect_ok "a user rule in the user chain" firewall_user_drop_from 172.18.0.3

@@ -110,7 +110,7 @@ scenarios() {
 
 	section "internal network ($backend)"
 	local internal_chain=BRIDGECTL-ISOLATION-1
-	((ipt)) || internal_chain=forward
+	((ipt)) || internal_chain=into-$DATA_BRIDGE
 	expect_trace "fake internet -> d1 is dropped by data's internal rule" \
 		"dropped in $internal_chain by 'bridgectl net=data internal: nothing in'" 203.0.113.1 d1
 	expect_contains "in words" "$OUT" "drops everything entering $DATA_BRIDGE from elsewhere because data is internal"

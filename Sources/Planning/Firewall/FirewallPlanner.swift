@@ -7,7 +7,8 @@ import BridgeModel
 ///                  -> BRIDGECTL-CT          replies to connections already allowed, per network
 ///                  -> BRIDGECTL-PORTS       DNATed traffic to published ports, per container
 ///                  -> BRIDGECTL-ISOLATION-1 / -2   no traffic between two bridgectl networks
-///                  per network: ICC accept|drop, outbound accept, everything else in: drop
+///                  per network: ICC accept|drop, outbound accept, what another tool DNATed in
+///                  accept (unless internal), everything else in: drop
 ///
 /// nat table: PREROUTING -> BRIDGECTL-DNAT; OUTPUT -> BRIDGECTL-DNAT-OUTPUT (loopback-only
 /// bindings, then BRIDGECTL-DNAT); POSTROUTING -> BRIDGECTL-POSTROUTING (masquerade, hairpin).
@@ -125,6 +126,12 @@ public enum FirewallPlanner {
         ops.append(filter(forwardChain, "-i \(bridge) -o \(bridge) \(RuleText.comment("\(owner) icc \(icc ? "on" : "off")")) -j \(icc ? "ACCEPT" : "DROP")"))
         if !network.isInternal {
             ops.append(filter(forwardChain, "-i \(bridge) ! -o \(bridge) \(RuleText.comment("\(owner) outbound")) -j ACCEPT"))
+        }
+        if !network.isInternal {
+            // A DNAT is already a decision to publish: another tool's (CNI portmap chained after
+            // bridgectl, a user's own rule) gets through as bridgectl's published ports do.
+            // Isolation between networks and ICC were decided above.
+            ops.append(filter(forwardChain, "-o \(bridge) -m conntrack --ctstate DNAT \(RuleText.comment("\(owner) DNATed in")) -j ACCEPT"))
         }
         ops.append(filter(forwardChain, "-o \(bridge) \(RuleText.comment("\(owner) nothing else in")) -j DROP"))
         if !network.isInternal && network.options.enableIPMasquerade {

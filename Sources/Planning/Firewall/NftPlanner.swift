@@ -11,7 +11,7 @@ import BridgeModel
 ///         oifname @bridges ct state established,related accept        replies
 ///         ct status dnat ip daddr . meta l4proto . th dport @published-accept[-ranges] accept
 ///         iifname vmap @from-bridge      -> chain forward-<bridge>    (per network)
-///         oifname vmap @to-bridge        -> drop                      (per network: nothing else in)
+///         oifname vmap @to-bridge        -> chain into-<bridge>       (per network)
 ///     chain prerouting   nat hook prerouting     priority -100  (dstnat)
 ///         fib daddr type local ip daddr != 127.0.0.0/8 ... dnat through @published-ports,
 ///         @published-any-address, @published-ranges
@@ -26,6 +26,8 @@ import BridgeModel
 ///                              else drop into other networks (oifname @bridges), accept outbound
 ///     chain nat-<bridge>       masquerade (oifname != <bridge>) unless internal or masquerade off
 ///     chain hairpin-<bridge>   ip saddr <subnet> ct status dnat masquerade
+///     chain into-<bridge>      ct status dnat accept (unless internal: a connection another tool,
+///                              CNI portmap or a rule of the user's, DNATed in); then drop
 ///
 /// Hairpin is found by output interface and source subnet, not input interface: br_netfilter
 /// bridges a connection DNATed back onto its own bridge instead of routing it, and runs
@@ -57,7 +59,7 @@ import BridgeModel
 /// OUTPUT-only chain does.
 ///
 /// Publishing or unpublishing a port, attaching or detaching a container, is adding or deleting
-/// elements; creating or removing a network adds or deletes two small chains and four elements.
+/// elements; creating or removing a network adds or deletes four small chains and five elements.
 /// No chain is ever rewritten, and no plan needs the ruleset: the shared setup is idempotent
 /// (adds without NLM_F_EXCL, base chains flushed and refilled with their fixed rules in the same
 /// transaction), so repair sends it whole; a network creation sends it only when the base chains
@@ -163,6 +165,11 @@ public enum NftPlanner {
     public static func forwardChain(of bridge: String) -> String { "forward-\(bridge)" }
     public static func natChain(of bridge: String) -> String { "nat-\(bridge)" }
     public static func hairpinChain(of bridge: String) -> String { "hairpin-\(bridge)" }
+    public static func intoChain(of bridge: String) -> String { "into-\(bridge)" }
+    /// Every per-network chain's name, made from its bridge's.
+    public static func networkChains(of bridge: String) -> [String] {
+        [forwardChain(of: bridge), natChain(of: bridge), hairpinChain(of: bridge), intoChain(of: bridge)]
+    }
 
     /// One network's chains and the elements that lead to them; `networkRemoval` deletes
     /// exactly these.
@@ -171,6 +178,7 @@ public enum NftPlanner {
         let bridge = network.bridgeName
         let owner = "net=\(network.name)"
         let forward = forwardChain(of: bridge), nat = natChain(of: bridge), hairpin = hairpinChain(of: bridge)
+        let into = intoChain(of: bridge)
         let icc = network.options.enableICC
         var forwardRules: [NftOp] = [
             .addRule(chain: forward, [.interface(.output, bridge), .verdict(icc ? .accept : .drop)], comment: "\(owner) icc \(icc ? "on" : "off")"),
@@ -187,6 +195,13 @@ public enum NftPlanner {
         let hairpinRules: [NftOp] = [
             .addRule(chain: hairpin, [.sourceInSubnet(subnet), .ctStatusDNAT, .masquerade], comment: "\(owner) hairpin"),
         ]
+        // A DNAT is already a decision to publish: another tool's (CNI portmap chained after
+        // bridgectl, a user's own rule) gets through as bridgectl's published ports do. Traffic
+        // from another bridgectl network never gets here (from-bridge decided it: isolation).
+        let intoRules: [NftOp] = network.isInternal
+            ? [.addRule(chain: into, [.verdict(.drop)], comment: "\(owner) internal: nothing in")]
+            : [.addRule(chain: into, [.ctStatusDNAT, .verdict(.accept)], comment: "\(owner) DNATed in"),
+               .addRule(chain: into, [.verdict(.drop)], comment: "\(owner) nothing else in")]
         var natRules: [NftOp] = []
         if !network.isInternal && network.options.enableIPMasquerade {
             natRules.append(.addRule(chain: nat, [.interface(.output, bridge, negated: true), .masquerade], comment: "\(owner) masquerade"))
@@ -195,6 +210,7 @@ public enum NftPlanner {
         return [.addChain(NftChain(forward)), .flushChain(forward)] + forwardRules
             + [.addChain(NftChain(nat)), .flushChain(nat)] + natRules
             + [.addChain(NftChain(hairpin)), .flushChain(hairpin)] + hairpinRules
+            + [.addChain(NftChain(into)), .flushChain(into)] + intoRules
             + networkElements(network).map { .addElement(set: $0.set, $0.element) }
     }
 
@@ -205,8 +221,7 @@ public enum NftPlanner {
         return [
             (bridgesSet, NftElement(.interface(bridge), comment: owner)),
             (fromBridgeMap, NftElement(.interface(bridge), .verdict(.jump(forwardChain(of: bridge))), comment: owner)),
-            (toBridgeMap, NftElement(.interface(bridge), .verdict(.drop),
-                                     comment: "\(owner) \(network.isInternal ? "internal: nothing in" : "nothing else in")")),
+            (toBridgeMap, NftElement(.interface(bridge), .verdict(.jump(intoChain(of: bridge))), comment: owner)),
             (natFromBridgeMap, NftElement(.interface(bridge), .verdict(.jump(natChain(of: bridge))), comment: owner)),
             (natToBridgeMap, NftElement(.interface(bridge), .verdict(.jump(hairpinChain(of: bridge))), comment: owner)),
         ]
@@ -219,7 +234,7 @@ public enum NftPlanner {
     public static func networkRemoval(_ network: NetworkRecord) -> [NftOp] {
         let bridge = network.bridgeName
         return networkElements(network).reversed().map { .deleteElement(set: $0.set, $0.element) }
-            + [forwardChain(of: bridge), natChain(of: bridge), hairpinChain(of: bridge)].flatMap { [NftOp.flushChain($0), .deleteChain($0)] }
+            + networkChains(of: bridge).flatMap { [NftOp.flushChain($0), .deleteChain($0)] }
     }
 
     /// After the last network: the whole table, unless the user chain holds rules (the user's,

@@ -55,6 +55,10 @@ extension RuleMeaning {
             case "isolated from other networks":
                 sentence = "drops traffic from \(network)'s containers into other bridgectl networks: they are isolated"
             case "outbound": sentence = "accepts traffic from \(network)'s containers leaving \(bridge) for elsewhere"
+            case "DNATed in": sentence = RuleMeaning.dnatedInSentence(bridge)
+            case "nothing else in": sentence = "drops any other traffic into \(bridge) (not a reply, not to a published port)"
+            case "internal: nothing in":
+                sentence = "drops everything entering \(bridge) from elsewhere because \(network) is internal"
             case "masquerade":
                 sentence = "masquerades \(network)'s containers leaving through another interface as the host's address"
             case "hairpin":
@@ -94,7 +98,7 @@ extension RuleMeaning {
         case (NftPlanner.forwardChain, "traffic from a network"):
             return "sends traffic from a bridgectl network to that network's forward-<bridge> chain (@\(map))"
         case (NftPlanner.forwardChain, "traffic into a network"):
-            return "drops any other traffic into a bridgectl network (not a reply, not to a published port) (@\(map))"
+            return "sends any other traffic into a bridgectl network to that network's into-<bridge> chain (@\(map))"
         case (NftPlanner.preroutingChain, "published ports"):
             return "rewrites traffic to this host (not to 127.0.0.0/8) for \(which) to its container (@\(map))"
         case (NftPlanner.outputChain, "published ports from this host"):
@@ -117,10 +121,8 @@ extension RuleMeaning {
         switch (set, element.value) {
         case (NftPlanner.bridgesSet, _): sentence = "makes \(key) one of bridgectl's bridges"
         case (NftPlanner.fromBridgeMap, .verdict(.jump(let chain))?): sentence = "sends traffic from \(key) to chain \(chain)"
-        case (NftPlanner.toBridgeMap, .verdict(.drop)?):
-            sentence = name.hasSuffix("internal: nothing in")
-                ? "drops everything entering \(key) from elsewhere because \(networkName(owner)) is internal"
-                : "drops any other traffic into \(key) (not a reply, not to a published port)"
+        case (NftPlanner.toBridgeMap, .verdict(.jump(let chain))?):
+            sentence = "sends any other traffic into \(key) to chain \(chain)"
         case (NftPlanner.natFromBridgeMap, .verdict(.jump(let chain))?):
             sentence = "sends traffic from \(key) leaving the host to chain \(chain) (masquerade)"
         case (NftPlanner.natToBridgeMap, .verdict(.jump(let chain))?):
@@ -151,14 +153,9 @@ extension RuleMeaning {
         }
     }
 
-    static func networkName(_ owner: HostOwner) -> String {
-        if case .network(let name) = owner { return name }
-        return "the network"
-    }
-
-    /// forward-br-x, nat-br-x, hairpin-br-x: the bridge a per-network chain belongs to.
+    /// forward-br-x, nat-br-x, hairpin-br-x, into-br-x: the bridge a per-network chain belongs to.
     public static func bridgeOfChain(_ chain: String) -> String? {
-        for prefix in ["forward-", "nat-", "hairpin-"] where chain.hasPrefix(prefix) && chain.count > prefix.count {
+        for prefix in ["forward-", "nat-", "hairpin-", "into-"] where chain.hasPrefix(prefix) && chain.count > prefix.count {
             return String(chain.dropFirst(prefix.count))
         }
         return nil

@@ -46,6 +46,11 @@ public struct RuleMeaning: Equatable, Sendable {
         }
     }
 
+    /// Both backends' words for accepting what another tool DNATed into a network.
+    static func dnatedInSentence(_ bridge: String) -> String {
+        "accepts connections another tool (CNI portmap, a rule of your own) DNATed into \(bridge)"
+    }
+
     static func networkSentence(_ purpose: String, network: String, matches: RuleMatches) -> String {
         let bridge = matches.outInterface ?? matches.inInterface ?? "its bridge"
         switch purpose {
@@ -59,6 +64,7 @@ public struct RuleMeaning: Equatable, Sendable {
         case "icc on": return "accepts container-to-container traffic on \(bridge) (enable_icc=true)"
         case "icc off": return "drops container-to-container traffic on \(bridge) because enable_icc=false"
         case "outbound": return "accepts traffic from \(network)'s containers leaving \(bridge) for elsewhere"
+        case "DNATed in": return dnatedInSentence(bridge)
         case "nothing else in": return "drops any other traffic into \(bridge) (not a reply, not to a published port)"
         case "masquerade":
             return "masquerades \(matches.source ?? "the network") leaving through another interface as the host's address"
