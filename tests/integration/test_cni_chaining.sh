@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Chaining: a conflist with the plugin under test first and Debian's upstream `tuning`, `portmap`
-# and `firewall` after it works, because its result is well-formed and passed on as prevResult.
+# Chaining: a conflist with the plugin under test first and Debian's upstream `tuning`, `portmap`,
+# `bandwidth` and `firewall` after it works, because its result is well-formed and passed on as prevResult.
 # Played as libcni plays it (cni_chain.py: ADD -> CHECK -> DEL -> DEL) on a namespace made at a
 # path of our own (as a runtime does, not in /run/netns), then by podman on the same chain when
 # podman is installed. bridgectl publishes no port here (no portMappings capability): portmap
@@ -9,16 +9,17 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib-runtimes.sh"
 require_bridgectl
 runtimes_require
-for plugin in tuning portmap firewall; do
+for plugin in tuning portmap bandwidth firewall; do
 	[[ -x /usr/lib/cni/$plugin ]] || skip "not installed: /usr/lib/cni/$plugin (Debian package containernetworking-plugins)"
 done
 runtimes_private_host
 throwaway_make_internet
 
-section "conflist chain: $CNI_PLUGIN_UNDER_TEST, tuning, portmap, firewall"
+section "conflist chain: $CNI_PLUGIN_UNDER_TEST, tuning, portmap, bandwidth, firewall"
 cni_install_network chain 10.89.3.0/24 \
 	'{"type": "tuning", "sysctl": {"net.core.somaxconn": "512"}}' \
 	'{"type": "portmap", "capabilities": {"portMappings": true}}' \
+	'{"type": "bandwidth", "capabilities": {"bandwidth": true}}' \
 	'{"type": "firewall", "backend": "iptables"}'
 # The first plugin leaves ports to portmap.
 python3 - "$CNI_CONF_DIR/chain.conflist" <<'EOF'
@@ -27,7 +28,7 @@ conflist = json.load(open(sys.argv[1]))
 conflist["plugins"][0].get("capabilities", {}).pop("portMappings", None)
 json.dump(conflist, open(sys.argv[1], "w"), indent=1)
 EOF
-expect_eq "the chain's plugins" "$CNI_PLUGIN_UNDER_TEST tuning portmap firewall" \
+expect_eq "the chain's plugins" "$CNI_PLUGIN_UNDER_TEST tuning portmap bandwidth firewall" \
 	"$(json_get "$(cat "$CNI_CONF_DIR/chain.conflist")" '" ".join(p["type"] for p in d["plugins"])')"
 
 netns_dir=$RUNTIMES_DIR/netns
@@ -40,7 +41,8 @@ ns1=$netns_dir/c1
 chain() {
 	python3 "$TESTS_DIR/cni_chain.py" "$@" "$CNI_CONF_DIR/chain.conflist" "$c1_id" "$ns1" eth0 \
 		--cache "$RUNTIMES_DIR/results" --args "IgnoreUnknown=1;K8S_POD_NAME=c1" \
-		--runtime-config '{"portMappings": [{"hostPort": 8081, "containerPort": 80, "protocol": "tcp"}]}'
+		--runtime-config '{"portMappings": [{"hostPort": 8081, "containerPort": 80, "protocol": "tcp"}],
+			"bandwidth": {"ingressRate": 100000000, "ingressBurst": 1000000, "egressRate": 100000000, "egressBurst": 1000000}}'
 }
 c1_id=$(printf 'c1%.0s' {1..32})
 
@@ -57,6 +59,13 @@ expect_json "that interface is eth0" "$result" 'd["interfaces"][d["ips"][0]["int
 expect_eq "eth0 inside holds the result's address" "$c1_ip/24" \
 	"$(nsenter --net="$ns1" ip -4 -o addr show dev eth0 2>&1 | awk '{ print $4 }')"
 expect_eq "tuning set net.core.somaxconn inside" 512 "$(nsenter --net="$ns1" cat /proc/sys/net/core/somaxconn 2>&1)"
+# bandwidth finds the host end of the veth in the result (an interface without a sandbox, the
+# container's interface's peer): it shapes traffic to the container on it, and traffic from the
+# container through an ifb device it mirrors the veth's ingress to.
+host_veth=$(json_get "$result" 'next(i["name"] for i in d["interfaces"] if "sandbox" not in i and i["name"].startswith("veth"))' 2>&1 || true)
+expect_match "the result names the host end of the veth" '^veth' "$host_veth"
+expect_match "bandwidth shapes the host veth (tbf, ingress rate)" 'qdisc tbf .*rate 100Mbit' "$(tc qdisc show dev "$host_veth" 2>&1)"
+expect_match "bandwidth made its ifb device for the egress rate" '^bwp' "$(ip -o link show type ifb 2>&1 | awk -F': ' '{ print $2 }')"
 rules=$(iptables-save 2>&1)
 expect_match "firewall admits c1's address (CNI-FORWARD)" "^-A CNI-FORWARD .*${c1_ip//./\\.}/32" "$rules"
 expect_match "portmap publishes 8081 (CNI-HOSTPORT-DNAT)" '^-A CNI-DN-.*--dport 8081 .*DNAT' "$rules"
@@ -97,6 +106,7 @@ expect_ok "DEL through the chain" chain DEL
 rules=$(iptables-save 2>&1)
 expect_not_contains "no rule mentions c1's address" "$rules" "$c1_ip"
 expect_no_match "no rule publishes 8081" '\b8081\b' "$rules"
+expect_eq "bandwidth's ifb device is gone" "" "$(ip -o link show type ifb 2>&1)"
 expect_eq "c1's namespace has only lo left" lo "$(nsenter --net="$ns1" ip -o link show 2>&1 | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | tr '\n' ' ' | sed 's/ $//')"
 if under_bridgectl; then
 	expect_eq "bridgectl holds no container" "" "$(bridgectl container ls -q 2>&1)"
