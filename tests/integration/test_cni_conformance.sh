@@ -264,15 +264,24 @@ expect_ok "container ls" bridgectl container ls
 expect_not_contains "…no longer shows web-a" "$OUT" web-a
 expect_cni_ok "DEL of an attachment never added" DEL "$net" CNI_CONTAINERID=never CNI_NETNS=$ns_a CNI_IFNAME=eth0
 
-section "GC removes what the runtime no longer lists; DEL after the task exited"
-expect_eq "two runtime containers before GC (b and c)" 2 "$(bridgectl container ls -q | wc -l)"
-expect_cni_ok "GC of another network, listing nothing" GC "$(conf 1.1.0 tiny '"cni.dev/valid-attachments":[]')"
-expect_eq "…leaves cninet's attachments alone" 2 "$(bridgectl container ls -q | wc -l)"
+section "GC removes what the runtime no longer lists, on the config's network only; DEL after the task exited"
+# On tiny, an attachment whose runtime namespace is gone: as stale as can be, but tiny's.
+expect_cni_ok "ADD t2 on tiny" ADD "$tiny" CNI_CONTAINERID=ctr-t2 CNI_NETNS=/run/netns/cni-t CNI_IFNAME=eth0 \
+	"CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAME=tiny-t2"
+ip netns delete cni-t
+expect_eq "three runtime containers before GC (b and c on cninet, t2 on tiny)" 3 "$(bridgectl container ls -q | wc -l)"
 stop_bg "$task_pid"
-expect_cni_ok "GC keeping only b" GC "$(conf 1.1.0 cninet '"cni.dev/valid-attachments":[{"containerID":"ctr-b","ifname":"eth0"}]')"
+expect_cni_ok "GC of cninet keeping only b" GC "$(conf 1.1.0 cninet '"cni.dev/valid-attachments":[{"containerID":"ctr-b","ifname":"eth0"}]')"
 expect_ok "container ls" bridgectl container ls --no-trunc
 expect_contains "…keeps web-b" "$OUT" web-b
-expect_eq "…and only it" 1 "$(bridgectl container ls -q | wc -l)"
+expect_not_contains "…removes c (cninet's, not listed)" "$OUT" default-c1
+expect_contains "…keeps tiny's t2, not listed but another network's" "$OUT" tiny-t2
+expect_eq "…and only those two" 2 "$(bridgectl container ls -q | wc -l)"
+expect_cni_ok "GC of tiny, listing nothing" GC "$(conf 1.1.0 tiny '"cni.dev/valid-attachments":[]')"
+expect_ok "container ls" bridgectl container ls --no-trunc
+expect_not_contains "…removes tiny's t2" "$OUT" tiny-t2
+expect_contains "…and leaves cninet's b alone" "$OUT" web-b
+expect_eq "…which is the only one left" 1 "$(bridgectl container ls -q | wc -l)"
 expect_cni_ok "DEL c with an empty CNI_NETNS (ctr after the task exited)" DEL "$net10" CNI_CONTAINERID=default-c1 CNI_NETNS= CNI_IFNAME=eth0
 expect_cni_ok "DEL b" DEL "$(with_prev "$net04" "$result_b")" CNI_CONTAINERID=ctr-b CNI_NETNS=$ns_b CNI_IFNAME=eth0
 expect_cni_ok "DEL b again" DEL "$net04" CNI_CONTAINERID=ctr-b CNI_NETNS=$ns_b CNI_IFNAME=eth0
@@ -300,6 +309,5 @@ done
 section "cleaning up what the test itself made"
 ip netns delete cni-a
 ip netns delete cni-d
-ip netns delete cni-t
 umount /run/cni-ns/b && rm -f /run/cni-ns/b
 expect_ok "network rm cninet tiny" bridgectl network rm cninet tiny
