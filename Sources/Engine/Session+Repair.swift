@@ -54,10 +54,13 @@ extension Session {
                 report.plan.steps = removals.flatMap(\.steps) + report.plan.steps
                 return report
             }
-            let rest = Set(abandoned.map(\.id))
-            let repair = HostRepair.plan(networks: networks, containers: containers.filter { !rest.contains($0.id) },
-                                         hostResolver: hostResolver(), expected: expected, observed: observed,
-                                         orphans: orphans, scope: scope)
+            // What the run above would repair once they are gone: the host as read, against the
+            // records without them (with them, a lost rule of theirs would be put back).
+            let abandonedIDs = Set(abandoned.map(\.id))
+            let rest = containers.filter { !abandonedIDs.contains($0.id) }
+            let repair = HostRepair.plan(networks: networks, containers: rest, hostResolver: hostResolver(),
+                                         expected: try expectedHost(networks: networks, containers: rest),
+                                         observed: observed, orphans: orphans, scope: scope)
             let plan = Plan(summary: "repair the host", steps: removals.flatMap(\.steps) + repair.steps, onInterruption: .rollBack)
             return RepairReport(found: found, plan: plan, leftAlone: repair.leftAlone, remaining: [])
         }

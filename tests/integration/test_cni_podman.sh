@@ -137,11 +137,39 @@ else
 fi
 expect_ok "podman rm brief" pm rm brief
 
+section "podman rm leaves nothing behind"
+expect_ok "podman rm -f web client outsider" pm rm -f -t 0 web client outsider
+expect_eq "podman ps -a is empty" "" "$(pm ps -aq 2>&1)"
+_no_veths() { ! ip -o link show | grep -qE ': veth'; }
+if wait_until 10 _no_veths; then pass "no veth is left"; else fail "no veth is left" "$(ip -br link)"; fi
+expect_eq "podman's namespaces are gone from /run/netns" "" "$(find /run/netns -name 'netns-*' 2>&1)"
+rules=$(iptables-save 2>&1)
+for address in "$web_ip" "$client_ip" "$outsider_ip"; do
+	expect_not_contains "no rule mentions $address" "$rules" "$address"
+done
+expect_no_match "no rule publishes port 8080" '(dport|to-destination).*\b8080\b' "$rules"
+expect_eq "libcni's result cache is empty" "" "$(find /var/lib/cni/results -type f 2>/dev/null)"
+if under_bridgectl; then
+	expect_ok "bridgectl container ls" bridgectl container ls -q
+	expect_eq "bridgectl lists no container" "" "$OUT"
+	expect_ok "bridgectl network inspect alpha" bridgectl network inspect alpha
+	expect_json "alpha has no container left" "$OUT" 'len(d[0]["Containers"])' 0
+	expect_ok "bridgectl doctor finds no drift" bridgectl doctor
+else
+	expect_eq "host-local holds no lease on alpha" "" "$(hostlocal_leases alpha)"
+	expect_eq "host-local holds no lease on beta" "" "$(hostlocal_leases beta)"
+fi
+
+section "alpha and beta removed"
+cni_remove_network alpha
+cni_remove_network beta
+
 if under_bridgectl; then
 	section "a state root named only in the conflist, also for podman's cleanup DEL (bare environment)"
 	# conmon starts `podman container cleanup` without our environment: its DEL sees no
 	# BRIDGECTL_ROOT, only the conflist. The ADD below runs with the test's BRIDGECTL_ROOT set,
-	# which the conflist's stateRoot overrides.
+	# which the conflist's stateRoot overrides. One host has one state root (the firewall's
+	# chains are shared): this runs once the test's root has no network left.
 	gamma_root=$RUNTIMES_DIR/gamma-state
 	cni_conflist gamma 10.89.3.0/24 | python3 -c '
 import json, sys
@@ -178,32 +206,7 @@ print(json.dumps(conflist, indent=1))' "$gamma_root" >"$CNI_CONF_DIR/gamma.confl
 	rm -f "$CNI_CONF_DIR/gamma.conflist" /etc/cni/net.d/10-gamma.conflist
 fi
 
-section "podman rm leaves nothing behind"
-expect_ok "podman rm -f web client outsider" pm rm -f -t 0 web client outsider
-expect_eq "podman ps -a is empty" "" "$(pm ps -aq 2>&1)"
-_no_veths() { ! ip -o link show | grep -qE ': veth'; }
-if wait_until 10 _no_veths; then pass "no veth is left"; else fail "no veth is left" "$(ip -br link)"; fi
-expect_eq "podman's namespaces are gone from /run/netns" "" "$(find /run/netns -name 'netns-*' 2>&1)"
-rules=$(iptables-save 2>&1)
-for address in "$web_ip" "$client_ip" "$outsider_ip"; do
-	expect_not_contains "no rule mentions $address" "$rules" "$address"
-done
-expect_no_match "no rule publishes port 8080" '(dport|to-destination).*\b8080\b' "$rules"
-expect_eq "libcni's result cache is empty" "" "$(find /var/lib/cni/results -type f 2>/dev/null)"
-if under_bridgectl; then
-	expect_ok "bridgectl container ls" bridgectl container ls -q
-	expect_eq "bridgectl lists no container" "" "$OUT"
-	expect_ok "bridgectl network inspect alpha" bridgectl network inspect alpha
-	expect_json "alpha has no container left" "$OUT" 'len(d[0]["Containers"])' 0
-	expect_ok "bridgectl doctor finds no drift" bridgectl doctor
-else
-	expect_eq "host-local holds no lease on alpha" "" "$(hostlocal_leases alpha)"
-	expect_eq "host-local holds no lease on beta" "" "$(hostlocal_leases beta)"
-fi
-
 section "runtimes stopped, cgroups removed"
-cni_remove_network alpha
-cni_remove_network beta
 _runtimes_cleanup
 set -e
 expect_eq "no cgroup directory of this run is left on the host" "" "$(runtimes_leftover_cgroups)"
