@@ -42,7 +42,17 @@ extension Session {
             }
         } : []
         if !abandoned.isEmpty {
-            let removals = try abandoned.map { try removalPlan(for: $0, killProcesses: false) }
+            let removals = try abandoned.map { container in
+                var removal = try removalPlan(for: container, killProcesses: false)
+                // The host is read again right after: a veth still being deleted in the background
+                // would be listed then, taken for an orphan, and its deletion fail when the
+                // background one wins. doctor is no hot path; its deletions are waited for.
+                removal.steps = removal.steps.map { step in
+                    guard case .deleteHostLinkInBackground(let name) = step else { return step }
+                    return .deleteLink(name: name, namespace: nil)
+                }
+                return removal
+            }
             if !dryRun {
                 for (record, removal) in zip(abandoned, removals) {
                     try run(removal, dryRun: false)

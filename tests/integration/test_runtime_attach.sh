@@ -176,6 +176,10 @@ run bridgectl doctor --fix --dry-run
 expect_eq "doctor --fix --dry-run prints the repair (exit 1: the host differs)" "1 " "$RC $ERR"
 expect_contains "…removes default-c1 (its mount)" "$OUT" "umount /run/netns/default-c1"
 expect_contains "…removes deadpub (its mount)" "$OUT" "umount /run/netns/deadpub"
+# doctor reads the host again after the removals: a veth still going in the background would be
+# taken for an orphan there (and its deletion race the background one).
+expect_match "…deleting their veths before it reads the host again, not in the background" '^ip link del veth[0-9a-f]+$' "$OUT"
+expect_no_match "…(none with &)" '^ip link del veth[0-9a-f]+ &$' "$OUT"
 expect_match "…puts web's lost rule back" '^iptables -t filter -A BRIDGECTL-PORTS .*container=web publish' "$OUT"
 expect_no_match "…and never deadpub's" '^iptables .* -[AI] .*container=deadpub ' "$OUT"
 expect_ok "doctor --fix" bridgectl doctor --fix
