@@ -97,7 +97,7 @@ public struct CNINetworkConfig: Sendable {
 
     // MARK: Where the state is (every command but VERSION)
 
-    /// The longest path the kernel takes (PATH_MAX, its NUL included).
+    /// The longest path the kernel takes: PATH_MAX (4096) less the terminating NUL.
     static let maximumPathBytes = 4095
 
     static func stateRoot(_ document: CNIJSON) throws(CNIError) -> String? {
