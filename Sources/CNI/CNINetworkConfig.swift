@@ -2,8 +2,9 @@ import BridgeModel
 import Planning
 
 /// The plugin configuration a runtime streams on stdin. Only what every command needs is read up
-/// front (version, name, type, prevResult, GC's list); the network's settings and the runtime's
-/// capability arguments are read by ADD and STATUS, so a DEL succeeds whatever the rest says.
+/// front (version, name, type, where the state is, prevResult, GC's list); the network's settings
+/// and the runtime's capability arguments are read by ADD and STATUS, so a DEL succeeds whatever
+/// the rest says.
 public struct CNINetworkConfig: Sendable {
     public var version: CNIVersion
     /// The bridgectl network.
@@ -17,6 +18,12 @@ public struct CNINetworkConfig: Sendable {
     public var capabilities: [String: Bool]
     /// GC: the attachments still valid; nil when the runtime sent no list.
     public var validAttachments: [CNIAttachmentKey]?
+    /// `"stateRoot"`: the state root (the CLI's `--root`). It is in the config because the
+    /// config is the one thing every call for the network carries: podman's cleanup DEL after a
+    /// container exits runs the plugin with a bare environment, without `BRIDGECTL_ROOT`.
+    public var stateRoot: String?
+    /// `"firewall"`: the backend (the CLI's `--firewall`), in the config for the same reason.
+    public var firewall: FirewallBackend?
     /// The whole document, for the settings read later.
     public var document: CNIJSON
 
@@ -55,6 +62,8 @@ public struct CNINetworkConfig: Sendable {
             throw CNIError(.invalidNetworkConfig, "missing plugin type", details: "the config has no \"type\"")
         }
         self.type = type
+        stateRoot = try Self.stateRoot(document)
+        firewall = try Self.firewall(document)
         capabilities = [:]
         switch document["capabilities"] {
         case nil, .null?: break
@@ -84,6 +93,32 @@ public struct CNINetworkConfig: Sendable {
     public static func declaredVersion(in bytes: [UInt8]) -> CNIVersion? {
         guard let document = try? CNIJSON(parsing: bytes), case .string(let text)? = document["cniVersion"] else { return nil }
         return CNIVersion(rawValue: text)
+    }
+
+    // MARK: Where the state is (every command but VERSION)
+
+    /// The longest path the kernel takes: PATH_MAX (4096) less the terminating NUL.
+    static let maximumPathBytes = 4095
+
+    static func stateRoot(_ document: CNIJSON) throws(CNIError) -> String? {
+        guard let path = try string(document, "stateRoot") else { return nil }
+        // A relative root would depend on the runtime's working directory, which differs between
+        // the ADD and the cleanup DEL: the two would not see the same state.
+        guard path.hasPrefix("/"), path.utf8.count <= maximumPathBytes,
+              !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) else {
+            throw CNIError(.invalidNetworkConfig, "invalid stateRoot '\(shown(path))'",
+                           details: "expected an absolute path (at most \(maximumPathBytes) bytes, no control characters)")
+        }
+        return path
+    }
+
+    static func firewall(_ document: CNIJSON) throws(CNIError) -> FirewallBackend? {
+        guard let text = try string(document, "firewall") else { return nil }
+        do {
+            return try FirewallBackend(parsing: text)
+        } catch {
+            throw CNIError(.invalidNetworkConfig, "invalid firewall '\(shown(text))'", details: "expected iptables or nftables")
+        }
     }
 
     // MARK: Network settings (ADD, STATUS)
@@ -295,9 +330,12 @@ public struct CNINetworkConfig: Sendable {
     }
 
     /// A value inside one error line: compact JSON, cut short.
-    static func shown(_ value: CNIJSON) -> String {
-        let text = Names.printable(value.compact)
-        return text.count > 80 ? String(text.prefix(77)) + "..." : text
+    static func shown(_ value: CNIJSON) -> String { shown(value.compact) }
+
+    /// A text inside one error line: control characters escaped, cut short.
+    static func shown(_ text: String) -> String {
+        let printable = Names.printable(text)
+        return printable.count > 80 ? String(printable.prefix(77)) + "..." : printable
     }
 }
 

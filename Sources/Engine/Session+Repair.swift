@@ -42,7 +42,17 @@ extension Session {
             }
         } : []
         if !abandoned.isEmpty {
-            let removals = try abandoned.map { try removalPlan(for: $0, killProcesses: false) }
+            let removals = try abandoned.map { container in
+                var removal = try removalPlan(for: container, killProcesses: false)
+                // The host is read again right after: a veth still being deleted in the background
+                // would be listed then, taken for an orphan, and its deletion fail when the
+                // background one wins. doctor is no hot path; its deletions are waited for.
+                removal.steps = removal.steps.map { step in
+                    guard case .deleteHostLinkInBackground(let name) = step else { return step }
+                    return .deleteLink(name: name, namespace: nil)
+                }
+                return removal
+            }
             if !dryRun {
                 for (record, removal) in zip(abandoned, removals) {
                     try run(removal, dryRun: false)
@@ -54,10 +64,13 @@ extension Session {
                 report.plan.steps = removals.flatMap(\.steps) + report.plan.steps
                 return report
             }
-            let rest = Set(abandoned.map(\.id))
-            let repair = HostRepair.plan(networks: networks, containers: containers.filter { !rest.contains($0.id) },
-                                         hostResolver: hostResolver(), expected: expected, observed: observed,
-                                         orphans: orphans, scope: scope)
+            // What the run above would repair once they are gone: the host as read, against the
+            // records without them (with them, a lost rule of theirs would be put back).
+            let abandonedIDs = Set(abandoned.map(\.id))
+            let rest = containers.filter { !abandonedIDs.contains($0.id) }
+            let repair = HostRepair.plan(networks: networks, containers: rest, hostResolver: hostResolver(),
+                                         expected: try expectedHost(networks: networks, containers: rest),
+                                         observed: observed, orphans: orphans, scope: scope)
             let plan = Plan(summary: "repair the host", steps: removals.flatMap(\.steps) + repair.steps, onInterruption: .rollBack)
             return RepairReport(found: found, plan: plan, leftAlone: repair.leftAlone, remaining: [])
         }

@@ -55,6 +55,16 @@ private func refusal(_ command: String, _ config: String) -> CNIError? {
         #expect(mapped.msg == error.message)
     }
 
+    @Test func theConfigsStateRootAndFirewallAreThePluginsFlags() throws {
+        // As flags, they win over BRIDGECTL_ROOT and BRIDGECTL_FIREWALL (GlobalOptions).
+        let config = try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","stateRoot":"/srv/b","firewall":"nftables"}"#)
+        let options = try CNIPlugin.sessionOptions(config)
+        #expect(options.root == "/srv/b" && options.stateRoot == "/srv/b")
+        #expect(try options.requestedFirewall() == .nftables)
+        let plain = try CNIPlugin.sessionOptions(try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl"}"#))
+        #expect(plain.root == nil && plain.firewall == nil)
+    }
+
     @Test func invalidValuesAreCode7AndOurOwnErrorsPassThrough() {
         #expect(CNIPlugin.cniError(ModelError.invalidIPv4("x")).code == .invalidNetworkConfig)
         let own = CNIError(.unsupportedField, "unsupported field \"ipam\": {}")

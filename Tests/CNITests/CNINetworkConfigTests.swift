@@ -165,6 +165,45 @@ private let podmanAdd = """
         let config = try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","subnet":"bad","ipam":{}}"#)
         #expect(config.name == "n")
     }
+
+    @Test func readsWhereTheStateIsWithTheProtocolFields() throws {
+        // Read up front, so a DEL whose other settings are bad still goes to the right state.
+        let config = try CNINetworkConfig(parsing: #"""
+            {"cniVersion":"1.1.0","name":"n","type":"bridgectl","subnet":"bad",
+             "stateRoot":"/srv/bridgectl-podman","firewall":"nftables"}
+            """#)
+        #expect(config.stateRoot == "/srv/bridgectl-podman")
+        #expect(config.firewall == .nftables)
+        let plain = try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","stateRoot":null}"#)
+        #expect(plain.stateRoot == nil && plain.firewall == nil)
+        #expect(try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","firewall":"IPTables"}"#).firewall == .iptables)
+    }
+
+    @Test(arguments: [
+        (#""stateRoot":"var/lib/bridgectl""#, "invalid stateRoot 'var/lib/bridgectl': expected an absolute path (at most 4095 bytes, no control characters)"),
+        (#""stateRoot":"""#, "invalid stateRoot '': expected an absolute path (at most 4095 bytes, no control characters)"),
+        (#""stateRoot":"/srv/a\nb""#, #"invalid stateRoot '/srv/a\nb': expected an absolute path (at most 4095 bytes, no control characters)"#),
+        (#""firewall":"nft""#, "invalid firewall 'nft': expected iptables or nftables"),
+        (#""firewall":"""#, "invalid firewall '': expected iptables or nftables"),
+    ])
+    func refusesAnInvalidStateRootOrFirewallNamingIt(member: String, message: String) {
+        let error = failure { _ = try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","# + member + "}") }
+        #expect(error?.code == .invalidNetworkConfig)
+        #expect(error?.message == message)
+    }
+
+    @Test func refusesAStateRootLongerThanAPath() {
+        let path = "/" + String(repeating: "a", count: 4095)
+        let error = failure { _ = try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","stateRoot":""# + path + #""}"#) }
+        #expect(error?.code == .invalidNetworkConfig)
+        #expect(error?.msg == "invalid stateRoot '/" + String(repeating: "a", count: 76) + "...'")
+    }
+
+    @Test(arguments: [#""stateRoot":7"#, #""firewall":true"#])
+    func refusesAStateRootOrFirewallOfTheWrongType(member: String) {
+        let error = failure { _ = try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","# + member + "}") }
+        #expect(error?.code == .decodingFailure)
+    }
 }
 
 @Suite struct CNIAttachSettingsTests {

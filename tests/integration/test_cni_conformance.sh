@@ -111,6 +111,10 @@ expect_cni_error "an sctp port mapping: code 2" 2 sctp ADD \
 expect_cni_error "CNI_ARGS IP and runtimeConfig.ips disagreeing: code 7" 7 10.88.0.6 ADD \
 	"$(conf 1.1.0 cninet '"runtimeConfig":{"ips":["10.88.0.5/16"]}')" "${attach[@]}" "CNI_ARGS=IP=10.88.0.6"
 expect_cni_error "CHECK without prevResult: code 7" 7 prevResult CHECK "$ok" "${attach[@]}"
+expect_cni_error "a relative stateRoot: code 7 naming it" 7 "'run/cni-relative'" ADD "$(conf 1.1.0 cninet '"stateRoot":"run/cni-relative"')" "${attach[@]}"
+expect_cni_error "…on DEL too (it would not know which state to clean)" 7 "'run/cni-relative'" DEL "$(conf 1.1.0 cninet '"stateRoot":"run/cni-relative"')" CNI_CONTAINERID=c1 CNI_IFNAME=eth0
+expect_cni_error "an unknown firewall: code 7 naming it" 7 "'pf'" DEL "$(conf 1.1.0 cninet '"firewall":"pf"')" CNI_CONTAINERID=c1 CNI_IFNAME=eth0
+expect_cni_error "a stateRoot that is no string: code 6" 6 stateRoot STATUS "$(conf 1.1.0 cninet '"stateRoot":["/run/x"]')"
 expect_cni_error "GC with a 1.0.0 config: code 1" 1 GC GC "$(conf 1.0.0 cninet '"cni.dev/valid-attachments":[]')"
 expect_cni_error "GC without the valid attachments: code 7" 7 valid-attachments GC "$ok"
 expect_cni_error "STATUS with a 0.4.0 config: code 1" 1 STATUS STATUS "$(conf 0.4.0 cninet)"
@@ -264,15 +268,24 @@ expect_ok "container ls" bridgectl container ls
 expect_not_contains "…no longer shows web-a" "$OUT" web-a
 expect_cni_ok "DEL of an attachment never added" DEL "$net" CNI_CONTAINERID=never CNI_NETNS=$ns_a CNI_IFNAME=eth0
 
-section "GC removes what the runtime no longer lists; DEL after the task exited"
-expect_eq "two runtime containers before GC (b and c)" 2 "$(bridgectl container ls -q | wc -l)"
-expect_cni_ok "GC of another network, listing nothing" GC "$(conf 1.1.0 tiny '"cni.dev/valid-attachments":[]')"
-expect_eq "…leaves cninet's attachments alone" 2 "$(bridgectl container ls -q | wc -l)"
+section "GC removes what the runtime no longer lists, on the config's network only; DEL after the task exited"
+# On tiny, an attachment whose runtime namespace is gone: as stale as can be, but tiny's.
+expect_cni_ok "ADD t2 on tiny" ADD "$tiny" CNI_CONTAINERID=ctr-t2 CNI_NETNS=/run/netns/cni-t CNI_IFNAME=eth0 \
+	"CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAME=tiny-t2"
+ip netns delete cni-t
+expect_eq "three runtime containers before GC (b and c on cninet, t2 on tiny)" 3 "$(bridgectl container ls -q | wc -l)"
 stop_bg "$task_pid"
-expect_cni_ok "GC keeping only b" GC "$(conf 1.1.0 cninet '"cni.dev/valid-attachments":[{"containerID":"ctr-b","ifname":"eth0"}]')"
+expect_cni_ok "GC of cninet keeping only b" GC "$(conf 1.1.0 cninet '"cni.dev/valid-attachments":[{"containerID":"ctr-b","ifname":"eth0"}]')"
 expect_ok "container ls" bridgectl container ls --no-trunc
 expect_contains "…keeps web-b" "$OUT" web-b
-expect_eq "…and only it" 1 "$(bridgectl container ls -q | wc -l)"
+expect_not_contains "…removes c (cninet's, not listed)" "$OUT" default-c1
+expect_contains "…keeps tiny's t2, not listed but another network's" "$OUT" tiny-t2
+expect_eq "…and only those two" 2 "$(bridgectl container ls -q | wc -l)"
+expect_cni_ok "GC of tiny, listing nothing" GC "$(conf 1.1.0 tiny '"cni.dev/valid-attachments":[]')"
+expect_ok "container ls" bridgectl container ls --no-trunc
+expect_not_contains "…removes tiny's t2" "$OUT" tiny-t2
+expect_contains "…and leaves cninet's b alone" "$OUT" web-b
+expect_eq "…which is the only one left" 1 "$(bridgectl container ls -q | wc -l)"
 expect_cni_ok "DEL c with an empty CNI_NETNS (ctr after the task exited)" DEL "$net10" CNI_CONTAINERID=default-c1 CNI_NETNS= CNI_IFNAME=eth0
 expect_cni_ok "DEL b" DEL "$(with_prev "$net04" "$result_b")" CNI_CONTAINERID=ctr-b CNI_NETNS=$ns_b CNI_IFNAME=eth0
 expect_cni_ok "DEL b again" DEL "$net04" CNI_CONTAINERID=ctr-b CNI_NETNS=$ns_b CNI_IFNAME=eth0
@@ -300,6 +313,27 @@ done
 section "cleaning up what the test itself made"
 ip netns delete cni-a
 ip netns delete cni-d
-ip netns delete cni-t
 umount /run/cni-ns/b && rm -f /run/cni-ns/b
 expect_ok "network rm cninet tiny" bridgectl network rm cninet tiny
+
+section "stateRoot and firewall in the config, a DEL with a bare environment"
+# One host has one state root (they would share the firewall): the test's has no network left.
+other_root=/run/cni-other-root
+other=$(conf 1.1.0 elsewhere '"subnet":"10.66.0.0/24","stateRoot":"'$other_root'","firewall":"nftables"')
+ip netns add cni-e
+expect_cni_ok "ADD with the test's BRIDGECTL_ROOT in the environment" ADD "$other" CNI_CONTAINERID=ctr-e CNI_NETNS=/run/netns/cni-e CNI_IFNAME=eth0 \
+	"CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAME=web-e"
+expect_ok "container ls --root $other_root" bridgectl --root "$other_root" container ls
+expect_contains "…shows it: the config's stateRoot wins" "$OUT" web-e
+expect_ok "container ls (the environment's root)" bridgectl container ls -q
+expect_eq "…is empty" "" "$OUT"
+if nft list tables | grep -qx 'table ip bridgectl'; then pass "the network's rules are in nftables: the config's firewall"; else fail "the network's rules are in nftables: the config's firewall" "$(nft list tables)"; fi
+RC=0
+env -i CNI_COMMAND=DEL CNI_CONTAINERID=ctr-e CNI_NETNS=/run/netns/cni-e CNI_IFNAME=eth0 "$BRIDGECTL" <<<"$other" >"$_LIB_TMP/out" 2>"$_LIB_TMP/err" || RC=$?
+expect_eq "DEL with a bare environment (env -i, as podman's cleanup runs it)" "0 " "$RC $(<"$_LIB_TMP/err")"
+expect_ok "container ls --root $other_root" bridgectl --root "$other_root" container ls -q
+expect_eq "…is empty: the DEL went to the config's state root" "" "$OUT"
+if link_absent eth0 cni-e; then pass "…and eth0 left the runtime's namespace"; else fail "…and eth0 left the runtime's namespace"; fi
+expect_ok "network rm elsewhere --root $other_root" bridgectl --root "$other_root" network rm elsewhere
+if nft list tables | grep -qx 'table ip bridgectl'; then fail "…takes the nftables table with it" "$(nft list tables)"; else pass "…takes the nftables table with it"; fi
+ip netns delete cni-e

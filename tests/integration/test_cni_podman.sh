@@ -160,9 +160,53 @@ else
 	expect_eq "host-local holds no lease on beta" "" "$(hostlocal_leases beta)"
 fi
 
-section "runtimes stopped, cgroups removed"
+section "alpha and beta removed"
 cni_remove_network alpha
 cni_remove_network beta
+
+if under_bridgectl; then
+	section "a state root named only in the conflist, also for podman's cleanup DEL (bare environment)"
+	# conmon starts `podman container cleanup` without our environment: its DEL sees no
+	# BRIDGECTL_ROOT, only the conflist. The ADD below runs with the test's BRIDGECTL_ROOT set,
+	# which the conflist's stateRoot overrides. One host has one state root (the firewall's
+	# chains are shared): this runs once the test's root has no network left.
+	gamma_root=$RUNTIMES_DIR/gamma-state
+	cni_conflist gamma 10.89.3.0/24 | python3 -c '
+import json, sys
+conflist = json.load(sys.stdin)
+conflist["plugins"][0]["stateRoot"] = sys.argv[1]
+print(json.dumps(conflist, indent=1))' "$gamma_root" >"$CNI_CONF_DIR/gamma.conflist"
+	ln -sf "$CNI_CONF_DIR/gamma.conflist" /etc/cni/net.d/10-gamma.conflist
+	gamma() { bridgectl --root "$gamma_root" "$@"; }
+	expect_ok "podman run short on gamma (exits when told)" \
+		pm_run short gamma -- sh -c 'until [ -e /tmp/exit ]; do sleep 0.1; done'
+	expect_ok "bridgectl --root $gamma_root container ls" gamma container ls
+	expect_match "…lists short: the ADD used the conflist's stateRoot" '\bshort\b' "$OUT"
+	expect_ok "bridgectl container ls (the environment's root)" bridgectl container ls
+	expect_no_match "…does not" '\bshort\b' "$OUT"
+	short_ip=$(ip_of short gamma 2>&1)
+	expect_match "short has an address on gamma" '^10\.89\.3\.[0-9]+$' "$short_ip"
+	_short_veth_exists() { ip -o link show | grep -qE 'alias bridgectl container=short( |$)'; }
+	if _short_veth_exists; then pass "short's host veth exists"; else fail "short's host veth exists" "$(ip -o link show)"; fi
+	expect_ok "short is told to exit" pm exec short touch /tmp/exit
+	# Nothing of ours runs podman until it is detached: only conmon's cleanup may send the DEL.
+	_short_detached() {
+		local left
+		left=$(gamma container ls -q) && [[ -z $left ]] && ! _short_veth_exists && ! iptables-save | grep -qF "$short_ip"
+	}
+	if wait_until 20 _short_detached; then
+		pass "short exited and its record, veth and rules are gone from the conflist's state root"
+	else
+		fail "short exited and its record, veth and rules are gone from the conflist's state root" \
+			"$(gamma container ls 2>&1)" "$(ip -o link show | grep -F 'container=short' || true)"
+	fi
+	expect_ok "bridgectl --root $gamma_root doctor finds no drift" gamma doctor
+	expect_ok "podman rm short" pm rm -f -t 0 short
+	expect_ok "bridgectl --root $gamma_root network rm gamma" gamma network rm gamma
+	rm -f "$CNI_CONF_DIR/gamma.conflist" /etc/cni/net.d/10-gamma.conflist
+fi
+
+section "runtimes stopped, cgroups removed"
 _runtimes_cleanup
 set -e
 expect_eq "no cgroup directory of this run is left on the host" "" "$(runtimes_leftover_cgroups)"

@@ -74,6 +74,7 @@ expect_eq "ADD succeeds" 0 "$RC"
 expect_eq "the static address" "10.88.0.50/16" "$(ip -n web -o -4 addr show dev eth0 2>&1 | awk '{ print $4 }')"
 expect_match "the static MAC" 'link/ether 0a:58:0a:58:00:32 ' "$(ip -n web -o link show dev eth0 2>&1)"
 start_bg ip netns exec web python3 -c "$TCP_SERVER_PY" web 80
+web_server_pid=$BG_PID
 wait_listening web 80 || fail "server in web listens on 80"
 run python3 -c "$TCP_CLIENT_PY" 127.0.0.1 8080
 expect_contains "host -> 127.0.0.1:8080 reaches web:80" "$OUT" "hello from web"
@@ -153,14 +154,41 @@ for i in 1 2 3 4 5 6; do
 done
 
 section "the runtime's namespace goes without a DEL: doctor and doctor --fix"
+# A second one publishes a port, and then BRIDGECTL-PORTS loses its rules (as in a firewall
+# reload): the repair puts web's rule back, never the dead container's.
+start_bg unshare --net sleep 600
+dead_pid=$BG_PID
+dead_ns=/proc/$dead_pid/ns/net
+own_namespace() { [[ $(readlink "$1") != "$(readlink /proc/self/ns/net)" ]]; }
+wait_until 5 own_namespace "$dead_ns" || die "the second task has its own namespace"
+cni ADD dead-pub "$dead_ns" eth0 "K8S_POD_NAME=deadpub" \
+	'{"cniVersion":"1.1.0","name":"cni0","type":"bridgectl","runtimeConfig":{"portMappings":[{"hostPort":8090,"containerPort":80,"protocol":"tcp"}]}}'
+expect_eq "ADD deadpub with -p 8090:80" "0 " "$RC $ERR"
 stop_bg "$c1_pid"
+stop_bg "$dead_pid"
 wait_until 5 test ! -e "/proc/$c1_pid" || fail "the runtime's task exited"
+wait_until 5 test ! -e "/proc/$dead_pid" || fail "the second task exited"
 run bridgectl doctor default-c1
 expect_ne "doctor default-c1 finds a difference" 0 "$RC"
 expect_contains "…says the runtime's namespace is gone" "$OUT$ERR" "the runtime's namespace $c1_ns is gone"
+iptables -t filter -F BRIDGECTL-PORTS
+run bridgectl doctor --fix --dry-run
+expect_eq "doctor --fix --dry-run prints the repair (exit 1: the host differs)" "1 " "$RC $ERR"
+expect_contains "…removes default-c1 (its mount)" "$OUT" "umount /run/netns/default-c1"
+expect_contains "…removes deadpub (its mount)" "$OUT" "umount /run/netns/deadpub"
+# doctor reads the host again after the removals: a veth still going in the background would be
+# taken for an orphan there (and its deletion race the background one).
+expect_match "…deleting their veths before it reads the host again, not in the background" '^ip link del veth[0-9a-f]+$' "$OUT"
+expect_no_match "…(none with &)" '^ip link del veth[0-9a-f]+ &$' "$OUT"
+expect_match "…puts web's lost rule back" '^iptables -t filter -A BRIDGECTL-PORTS .*container=web publish' "$OUT"
+expect_no_match "…and never deadpub's" '^iptables .* -[AI] .*container=deadpub ' "$OUT"
 expect_ok "doctor --fix" bridgectl doctor --fix
 expect_error "…removed the container" default-c1 bridgectl container inspect default-c1
 if ip netns list | grep -q '^default-c1'; then fail "…and its mount"; else pass "…and its mount"; fi
+expect_error "…and deadpub" deadpub bridgectl container inspect deadpub
+rules=$(iptables-save 2>&1)
+expect_not_contains "…and no rule of deadpub's is left" "$rules" "container=deadpub "
+expect_match "…while web's rule is back" '^-A BRIDGECTL-PORTS .*container=web publish 127\.0\.0\.1:8080->80/tcp' "$rules"
 
 section "DEL"
 ip netns exec web true # the runtime's namespace is in use; DEL must not disturb it
@@ -170,14 +198,14 @@ expect_error "…the container is gone" web bridgectl container inspect web
 # The host veth is deleted in the background (the kernel's RCU wait is not DEL's): poll.
 if wait_until 5 no_eth0_in /run/runtime-ns/web; then pass "…its interface left the runtime's namespace"; else fail "…its interface left the runtime's namespace"; fi
 expect_ok "…while the runtime's namespace lives on" nsenter --net=/run/runtime-ns/web true
-if kill -0 "$BG_PID" 2>/dev/null; then pass "…with its process still running"; else fail "…with its process still running"; fi
+if kill -0 "$web_server_pid" 2>/dev/null; then pass "…with its process still running"; else fail "…with its process still running"; fi
 run python3 -c "$TCP_CLIENT_PY" 127.0.0.1 8080 1
 expect_ne "…and its published port is gone" 0 "$RC"
 cni DEL "$WEB_ID" /run/runtime-ns/web eth0 "" "$WEB_CONFIG"
 expect_eq "a second DEL succeeds" 0 "$RC"
 cni DEL never-added "" eth0 "" "$CONFIG"
 expect_eq "DEL of an unknown attachment with no netns succeeds" 0 "$RC"
-stop_bg "$BG_PID"
+stop_bg "$web_server_pid"
 
 section "DEL after the runtime dropped its namespace"
 new_runtime_ns /run/runtime-ns/gone

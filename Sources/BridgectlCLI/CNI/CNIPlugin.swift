@@ -43,20 +43,20 @@ public enum CNIPlugin {
         switch request.command {
         case .add:
             let attach = try RuntimeAttachRequest(request: request, config: config)
-            let session = try openSession(mutating: true)
+            let session = try openSession(config, mutating: true)
             let (container, network) = try session.attachRuntimeContainer(attach)
             guard let result = CNIResult.attachment(container: container, network: network, netns: request.netns) else {
                 throw CNIError(.operationFailed, "container '\(container.name)' has no endpoint on network '\(network.name)'")
             }
             return result.json(version: config.version, after: config.prevResult)
         case .del:
-            try openSession(mutating: true).detachRuntimeContainer(containerID: request.containerID, ifName: request.ifName)
+            try openSession(config, mutating: true).detachRuntimeContainer(containerID: request.containerID, ifName: request.ifName)
             return nil
         case .check:
             guard config.prevResult != nil else {
                 throw CNIError(.invalidNetworkConfig, "CHECK needs the ADD's result as prevResult")
             }
-            let drifts = try openSession(mutating: false).checkRuntimeContainer(containerID: request.containerID, ifName: request.ifName)
+            let drifts = try openSession(config, mutating: false).checkRuntimeContainer(containerID: request.containerID, ifName: request.ifName)
             if !drifts.isEmpty {
                 throw CNIError(.attachmentDiffers, "attachment \(request.containerID)/\(request.ifName) differs from the kernel",
                                details: drifts.map(\.description).joined(separator: "; "))
@@ -69,13 +69,13 @@ public enum CNIPlugin {
                 throw CNIError(.invalidNetworkConfig, "GC needs cni.dev/valid-attachments")
             }
             // GC is per network config: the runtime lists this network's attachments only.
-            _ = try openSession(mutating: true).collectRuntimeGarbage(keeping: valid.map { ($0.containerID, $0.ifName) },
+            _ = try openSession(config, mutating: true).collectRuntimeGarbage(keeping: valid.map { ($0.containerID, $0.ifName) },
                                                                       network: config.name)
             return nil
         case .status:
             try requireVersion(.v1_1_0, for: request.command, config)
             let network = try config.networkRequest()
-            if let reason = try openSession(mutating: false).runtimeReadiness(network: network) {
+            if let reason = try openSession(config, mutating: false).runtimeReadiness(network: network) {
                 throw CNIError(.pluginNotAvailable, "bridgectl cannot add containers to network '\(config.name)'", details: reason)
             }
             return nil
@@ -92,10 +92,19 @@ public enum CNIPlugin {
         }
     }
 
-    /// The session every bridgectl command opens: state root from BRIDGECTL_ROOT (else
-    /// /var/lib/bridgectl), firewall backend from BRIDGECTL_FIREWALL or the root's own.
-    static func openSession(mutating: Bool) throws -> Session {
-        try GlobalOptions.parse([]).session(mutating: mutating)
+    /// The session every bridgectl command opens. The config's `stateRoot` and `firewall` are
+    /// the plugin's `--root` and `--firewall`, so they win over BRIDGECTL_ROOT and
+    /// BRIDGECTL_FIREWALL as the flags do: the config is what the runtime keeps with the network
+    /// and sends on every call, the environment is not (podman's cleanup DEL has none).
+    static func sessionOptions(_ config: CNINetworkConfig) throws -> GlobalOptions {
+        var options = try GlobalOptions.parse([])
+        options.root = config.stateRoot
+        options.firewall = config.firewall?.rawValue
+        return options
+    }
+
+    static func openSession(_ config: CNINetworkConfig, mutating: Bool) throws -> Session {
+        try sessionOptions(config).session(mutating: mutating)
     }
 
     /// Every failure as a CNI error: bridgectl's own one-line messages with codes of 100 and up,
