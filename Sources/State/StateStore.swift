@@ -10,8 +10,9 @@ import HostSystem
 ///     ROOT/networks/<id>.json            NetworkRecord
 ///     ROOT/containers/<id>.json          ContainerRecord
 ///     ROOT/names/<container name>        the container's ID (name index)
-///     ROOT/runtime/<container id>        empty: the container is a runtime's (CNI), so the
-///                                        plugin's look-ups decode those records only
+///     ROOT/runtime/<container id>        the container is a runtime's (CNI): its name, the
+///                                        runtime's container ID and interface, a line each, so
+///                                        the plugin's look-ups decode only the record they want
 ///     ROOT/addresses/<network id>/<ip>   the container ID holding that address
 ///     ROOT/ports/<proto>-<port>/<ip>     the container ID publishing that host port
 ///     ROOT/port-ranges/<proto>-<first>-<last>/<ip>   likewise for a range of host ports
@@ -188,16 +189,26 @@ public final class StateStore {
     public func putContainer(_ record: ContainerRecord) throws {
         try save(record, "\(containersDirectory)/\(record.id.hex).json")
         try Files.writeAtomically("\(namesDirectory)/\(record.name)", text: record.id.hex, mode: Self.recordMode)
-        if record.runtime != nil {
+        if let runtime = record.runtime {
             // Made on first use: roots from before runtimes had no such folder.
             try Files.createDirectory(runtimeDirectory, mode: Self.directoryMode)
-            try Files.writeAtomically("\(runtimeDirectory)/\(record.id.hex)", text: "", mode: Self.recordMode)
+            try Files.writeAtomically("\(runtimeDirectory)/\(record.id.hex)",
+                                      text: RuntimeIndexEntry(name: record.name, attachment: runtime).text, mode: Self.recordMode)
         }
     }
 
     /// The IDs of the runtimes' containers (one directory listing, no record decoded).
     public func runtimeContainerIDs() throws -> [ObjectID] {
         try Files.list(runtimeDirectory).compactMap { ObjectID($0) }
+    }
+
+    /// The runtimes' containers with what their index entries say (one small file each, no
+    /// record decoded); the entry is nil where it was written empty, by a bridgectl from before
+    /// entries named the attachment.
+    public func runtimeIndex() throws -> [(id: ObjectID, entry: RuntimeIndexEntry?)] {
+        try runtimeContainerIDs().map { id in
+            (id, try Files.read("\(runtimeDirectory)/\(id.hex)").flatMap(RuntimeIndexEntry.init(text:)))
+        }
     }
 
     public func removeContainer(_ record: ContainerRecord) throws {
@@ -464,5 +475,36 @@ public enum StateError: UserFacingError {
         case .typeMismatch(_, let context), .valueNotFound(_, let context): return "unexpected value\(at(context))"
         @unknown default: return "\(decoding)"
         }
+    }
+}
+
+/// One runtime index entry: enough to tell which record is the attachment a CNI DEL or CHECK
+/// names, or holds the namespace an ADD brings, without decoding every runtime's record (an ADD
+/// or DEL would otherwise cost more with each attachment already made).
+public struct RuntimeIndexEntry: Equatable, Sendable {
+    public let name: String
+    public let containerID: String
+    public let ifName: String
+
+    public init(name: String, attachment: RuntimeAttachment) {
+        self.name = name
+        containerID = attachment.containerID
+        ifName = attachment.ifName
+    }
+
+    /// A line each; none can hold a line break (names, interface names and runtime container
+    /// IDs with control characters are refused before any record is written).
+    var text: String { "\(name)\n\(containerID)\n\(ifName)\n" }
+
+    init?(text: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count == 4, lines[3].isEmpty, !lines[0].isEmpty else { return nil }
+        name = String(lines[0])
+        containerID = String(lines[1])
+        ifName = String(lines[2])
+    }
+
+    public func matches(containerID: String, ifName: String) -> Bool {
+        self.containerID == containerID && self.ifName == ifName
     }
 }

@@ -55,6 +55,28 @@ func sampleContainer(_ name: String = "c1") -> ContainerRecord {
         #expect(try store.containers() == [own])
     }
 
+    /// Each runtime index entry names its container and attachment, so a DEL finds its record
+    /// without decoding the others; an entry an older bridgectl wrote empty reads as unknown
+    /// (its record is decoded instead), never as another attachment.
+    @Test func runtimeIndexEntriesNameTheAttachment() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        var pod = sampleContainer("pod")
+        pod.runtime = RuntimeAttachment(containerID: "0123abcd", ifName: "net1", netnsPath: "/run/netns/x")
+        var older = sampleContainer("older")
+        older.runtime = RuntimeAttachment(containerID: "default-c2", ifName: "eth0", netnsPath: "/proc/43/ns/net")
+        try store.putContainer(pod)
+        try store.putContainer(older)
+        try Files.writeAtomically("\(root)/runtime/\(older.id.hex)", text: "")
+        let index = Dictionary(uniqueKeysWithValues: try store.runtimeIndex().map { ($0.id, $0.entry) })
+        #expect(index.count == 2)
+        #expect(index[pod.id] == RuntimeIndexEntry(name: "pod", attachment: pod.runtime!))
+        #expect(index[pod.id]??.matches(containerID: "0123abcd", ifName: "net1") == true)
+        #expect(index[pod.id]??.matches(containerID: "0123abcd", ifName: "eth0") == false)
+        #expect(index[older.id] == .some(nil))
+    }
+
     @Test func containerNameIndexFollowsRecords() throws {
         let store = StateStore(root: root)
         let lock = try store.lock(exclusive: true)

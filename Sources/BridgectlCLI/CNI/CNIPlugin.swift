@@ -28,7 +28,9 @@ public enum CNIPlugin {
             // An error about the config itself still answers in the version it asked for.
             version = CNINetworkConfig.declaredVersion(in: input) ?? version
             let config = try CNINetworkConfig(parsing: input)
+            Timing.mark("request and config read")
             if let output = try run(request, config) { print(output.compact) }
+            Timing.mark("result printed")
             exit(0)
         } catch {
             let failure = cniError(error)
@@ -95,7 +97,7 @@ public enum CNIPlugin {
     /// The session every bridgectl command opens: state root from BRIDGECTL_ROOT (else
     /// /var/lib/bridgectl), firewall backend from BRIDGECTL_FIREWALL or the root's own.
     static func openSession(mutating: Bool) throws -> Session {
-        try GlobalOptions.parse([]).session(mutating: mutating)
+        try SessionOptions().session(mutating: mutating)
     }
 
     /// Every failure as a CNI error: bridgectl's own one-line messages with codes of 100 and up,
