@@ -179,8 +179,16 @@ extension Session {
         }
     }
 
+    /// The attachment's record: through the key index, one file and the record; by the index
+    /// entries when the key index cannot say or names a record that says otherwise.
     func runtimeContainer(containerID: String, ifName: String) throws -> ContainerRecord? {
-        try runtimeContainers(attachedAs: (containerID, ifName), orHolding: nil).first {
+        if case .indexed(let id) = try store.runtimeContainerID(attachedAs: containerID, ifName: ifName) {
+            guard let id else { return nil }
+            if case .readable(let record)? = try loadContainer(id), record.runtime?.matches(containerID: containerID, ifName: ifName) == true {
+                return record
+            }
+        }
+        return try runtimeContainers(attachedAs: (containerID, ifName), orHolding: nil).first {
             $0.runtime?.matches(containerID: containerID, ifName: ifName) ?? false
         }
     }
