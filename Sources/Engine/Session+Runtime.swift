@@ -179,25 +179,47 @@ extension Session {
         }
     }
 
-    /// The attachment's record: through the key index, one file and the record; by the index
-    /// entries when the key index cannot say or names a record that says otherwise.
     func runtimeContainer(containerID: String, ifName: String) throws -> ContainerRecord? {
-        if case .indexed(let id) = try store.runtimeContainerID(attachedAs: containerID, ifName: ifName) {
-            guard let id else { return nil }
-            if case .readable(let record)? = try loadContainer(id), record.runtime?.matches(containerID: containerID, ifName: ifName) == true {
-                return record
-            }
-        }
-        return try runtimeContainers(attachedAs: (containerID, ifName), orHolding: nil).first {
+        try runtimeContainers(attachedAs: (containerID, ifName), orHolding: nil).first {
             $0.runtime?.matches(containerID: containerID, ifName: ifName) ?? false
         }
     }
 
     /// The readable runtime container records that are the attachment `key` or whose mount
-    /// holds `namespace`: the index entries say which, so only those records are decoded (and
-    /// those whose entry predates the index naming them).
+    /// holds `namespace`: the key index names the first, and the mounts under /run/netns holding
+    /// the namespace (stat only) name the others, so only those records are decoded. Without a
+    /// key index to trust, the runtime index entries say which, and those written before
+    /// entries named the attachment are decoded.
     func runtimeContainers(attachedAs key: (containerID: String, ifName: String),
                            orHolding namespace: NetworkNamespace.Identity?) throws -> [ContainerRecord] {
+        func holds(_ name: String) -> Bool { namespace != nil && NetworkNamespace.identity(named: name) == namespace }
+        func candidate(_ id: ObjectID) throws -> ContainerRecord? {
+            guard case .readable(let record)? = try loadContainer(id), let runtime = record.runtime,
+                  runtime.matches(containerID: key.containerID, ifName: key.ifName) || holds(record.name) else { return nil }
+            return record
+        }
+        if case .indexed(let keyed) = try store.runtimeContainerID(attachedAs: key.containerID, ifName: key.ifName) {
+            var found: [ContainerRecord] = []
+            if let keyed {
+                // An index naming a record that says otherwise is not trusted: the entries decide.
+                guard let record = try candidate(keyed), record.runtime?.matches(containerID: key.containerID, ifName: key.ifName) == true
+                else { return try runtimeContainersByEntries(attachedAs: key, orHolding: namespace) }
+                found.append(record)
+            }
+            if namespace != nil {
+                for name in try Files.list(NetworkNamespace.runDirectory) where holds(name) {
+                    guard let id = try store.containerID(named: name), !found.contains(where: { $0.id == id }),
+                          let record = try candidate(id) else { continue }
+                    found.append(record)
+                }
+            }
+            return found
+        }
+        return try runtimeContainersByEntries(attachedAs: key, orHolding: namespace)
+    }
+
+    private func runtimeContainersByEntries(attachedAs key: (containerID: String, ifName: String),
+                                            orHolding namespace: NetworkNamespace.Identity?) throws -> [ContainerRecord] {
         func holds(_ name: String) -> Bool { namespace != nil && NetworkNamespace.identity(named: name) == namespace }
         return try store.runtimeIndex().compactMap { id, entry in
             if let entry, !entry.matches(containerID: key.containerID, ifName: key.ifName), !holds(entry.name) { return nil }
