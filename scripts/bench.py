@@ -357,7 +357,7 @@ def cni_environment(command, pod, netns, extra):
 def cni_round(label, plugin, config, n, extra=None):
     """N ADDs, each into its own namespace made beforehand (untimed, as a runtime makes it before
     calling the plugin), then the N DELs in the same order; one untimed ADD and DEL first, so the
-    network or bridge the first ADD makes is not counted. Returns the two summaries."""
+    network or bridge the first ADD makes is not counted. Returns the two summaries and the load."""
     extra = extra or {}
     names = [f"cnins{i}" for i in range(n)]
     must(["ip", "-batch", "-"], "netns add cniwarm\n" + "".join(f"netns add {name}\n" for name in names))
@@ -400,6 +400,10 @@ def bench_cni(bridgectl, n, backends):
     if leases:
         sys.exit(f"bench: host-local leases left after the DELs: {leases[:10]}")
     must(["ip", "link", "del", "cni-bench0"])
+    for backend in backends:
+        results[f"bridgectl-{backend}: bridge plugin median / bridgectl median (ADD, DEL)"] = [
+            round(results[f"bridge-plugin: {op} (N={n})"]["median_ms"] / results[f"bridgectl-{backend}: {op} (N={n})"]["median_ms"], 2)
+            for op in ("ADD", "DEL")]
     return results
 
 
