@@ -21,7 +21,15 @@ containers each publishing one port and their removal; first with `--firewall ip
 with no network left, `--firewall nftables`. Its floor does the nftables backend's element
 changes with `nft -f`, one command per container (the port's DNAT element and its accept
 element, in a table of the same shape), beside the iproute2 batches.
+
+The CNI phase (issue #11, `scripts/bench cni`) runs bridgectl as a runtime runs a plugin (no
+arguments, podman's CNI_* variables, the config on stdin): N ADDs in turn, each into a namespace
+of its own made beforehand and not timed, as a runtime makes it before calling the plugin, then
+the N DELs; on each firewall backend, then the same with Debian's bridge plugin and host-local on
+an equivalent config. Each round starts with an untimed ADD and DEL, so the network (or bridge)
+the first ADD makes is not counted, and ends with a check that nothing is left behind.
 """
+import hashlib
 import json
 import os
 import re
@@ -40,8 +48,9 @@ def refuse_on_real_host():
         sys.exit("bench: refusing to run outside a throwaway host (use scripts/bench)")
 
 
-def spawn(argv, stdin_text=None):
-    """Runs argv with stdout/stderr to /dev/null (stdin from a pipe if given); returns (ns, status)."""
+def spawn(argv, stdin_text=None, env=None):
+    """Runs argv with stdout/stderr to /dev/null (stdin from a pipe if given) in env (else this
+    process's environment); returns (ns, status)."""
     actions = [(os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0),
                (os.POSIX_SPAWN_OPEN, 2, "/dev/null", os.O_WRONLY, 0)]
     read_end = None
@@ -50,7 +59,7 @@ def spawn(argv, stdin_text=None):
         actions.append((os.POSIX_SPAWN_DUP2, read_end, 0))
         actions.append((os.POSIX_SPAWN_CLOSE, write_end))
     start = time.perf_counter_ns()
-    pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
+    pid = os.posix_spawnp(argv[0], argv, os.environ if env is None else env, file_actions=actions)
     if stdin_text is not None:
         os.close(read_end)
         os.write(write_end, stdin_text.encode())
@@ -75,8 +84,8 @@ def spawn_with_cpu(argv):
     return elapsed / 1e6, cpu * 1e3, os.waitstatus_to_exitcode(status)
 
 
-def must(argv, stdin_text=None):
-    elapsed, code = spawn(argv, stdin_text)
+def must(argv, stdin_text=None, env=None):
+    elapsed, code = spawn(argv, stdin_text, env)
     if code != 0:
         sys.exit(f"bench: {' '.join(argv)} failed with {code}")
     return elapsed / 1e6
@@ -323,6 +332,101 @@ def report_firewall(results, n):
         print(f"  {'met ' if ok else 'MISS'}  {label}")
 
 
+CNI_NETWORK = "benchcni"
+# The upstream peer's equivalent of bridgectl's config: the same subnet size, masquerade and the
+# bridge as the gateway, a default route; host-local keeps its leases on the sandbox's /run.
+BRIDGE_PLUGIN_CONFIG = json.dumps({
+    "cniVersion": "1.0.0", "name": "benchbr", "type": "bridge", "bridge": "cni-bench0",
+    "isGateway": True, "ipMasq": True,
+    "ipam": {"type": "host-local", "subnet": "10.221.0.0/16", "gateway": "10.221.0.1",
+             "routes": [{"dst": "0.0.0.0/0"}], "dataDir": "/run/bench-cni-host-local"}})
+BRIDGECTL_CNI_CONFIG = json.dumps({
+    "cniVersion": "1.0.0", "name": CNI_NETWORK, "type": "bridgectl",
+    "subnet": "10.220.0.0/16", "gateway": "10.220.0.1", "ipMasq": True})
+
+
+def cni_environment(command, pod, netns, extra):
+    """What podman passes a plugin, on top of this process's environment: a 64-digit container
+    ID and the container's name as K8S_POD_NAME."""
+    container_id = hashlib.sha256(pod.encode()).hexdigest()
+    return {**os.environ, **extra, "CNI_COMMAND": command, "CNI_CONTAINERID": container_id,
+            "CNI_NETNS": netns, "CNI_IFNAME": "eth0", "CNI_PATH": "/usr/lib/cni",
+            "CNI_ARGS": f"IgnoreUnknown=1;K8S_POD_NAMESPACE={pod};K8S_POD_NAME={pod};K8S_POD_INFRA_CONTAINER_ID={container_id}"}
+
+
+def cni_round(label, plugin, config, n, extra=None):
+    """N ADDs, each into its own namespace made beforehand (untimed, as a runtime makes it before
+    calling the plugin), then the N DELs in the same order; one untimed ADD and DEL first, so the
+    network or bridge the first ADD makes is not counted. Returns the two summaries and the load."""
+    extra = extra or {}
+    names = [f"cnins{i}" for i in range(n)]
+    must(["ip", "-batch", "-"], "netns add cniwarm\n" + "".join(f"netns add {name}\n" for name in names))
+    must([plugin], config, cni_environment("ADD", f"{label}-warm", "/run/netns/cniwarm", extra))
+    must([plugin], config, cni_environment("DEL", f"{label}-warm", "/run/netns/cniwarm", extra))
+    load = os.getloadavg()[0]
+    adds = [must([plugin], config, cni_environment("ADD", f"{label}-{i}", f"/run/netns/{names[i]}", extra))
+            for i in range(n)]
+    attached = sum(1 for name in os.listdir("/sys/class/net") if name.startswith("veth"))
+    if attached != n:
+        sys.exit(f"bench: {label}: {attached} host veths after {n} ADDs")
+    dels = [must([plugin], config, cni_environment("DEL", f"{label}-{i}", f"/run/netns/{names[i]}", extra))
+            for i in range(n)]
+    must(["ip", "-batch", "-"], "netns del cniwarm\n" + "".join(f"netns del {name}\n" for name in names))
+    settle()
+    left = [name for name in os.listdir("/sys/class/net") if name.startswith("veth")]
+    if left:
+        sys.exit(f"bench: {label}: host veths left after the DELs: {left[:10]}")
+    return {f"{label}: ADD (N={n})": summary(adds), f"{label}: DEL (N={n})": summary(dels),
+            f"{label}: load average (1 min) at start, end": [round(load, 2), round(os.getloadavg()[0], 2)]}
+
+
+def bench_cni(bridgectl, n, backends):
+    """bridgectl as a CNI plugin on each firewall backend, then the upstream bridge plugin with
+    host-local (issue #11), in the same throwaway host."""
+    results = {"startup (--version)": summary([must([bridgectl, "--version"]) for _ in range(50)])}
+    for backend in backends:
+        results.update(cni_round(f"bridgectl-{backend}", bridgectl, BRIDGECTL_CNI_CONFIG, n,
+                                 {"BRIDGECTL_FIREWALL": backend}))
+        code, text = output_of([bridgectl, "container", "ls", "--quiet"])
+        if code != 0 or text.strip():
+            sys.exit(f"bench: containers left after the DELs ({code}):\n{text[:2000]}")
+        must_be_clean(bridgectl, f"the CNI DELs ({backend})")
+        # The next backend starts from a host with no network of bridgectl's active.
+        must([bridgectl, "network", "rm", CNI_NETWORK])
+        settle()
+    results.update(cni_round("bridge-plugin", "/usr/lib/cni/bridge", BRIDGE_PLUGIN_CONFIG, n))
+    leases = [name for name in os.listdir("/run/bench-cni-host-local/benchbr")
+              if name not in ("lock",) and not name.startswith("last_reserved_ip")]
+    if leases:
+        sys.exit(f"bench: host-local leases left after the DELs: {leases[:10]}")
+    must(["ip", "link", "del", "cni-bench0"])
+    for backend in backends:
+        results[f"bridgectl-{backend}: bridge plugin median / bridgectl median (ADD, DEL)"] = [
+            round(results[f"bridge-plugin: {op} (N={n})"]["median_ms"] / results[f"bridgectl-{backend}: {op} (N={n})"]["median_ms"], 2)
+            for op in ("ADD", "DEL")]
+    return results
+
+
+def report_cni(results, n, backends):
+    print(f"{'operation':44} {'median':>9} {'p90':>9} {'first':>9} {'last':>9} {'last/first':>10}")
+    for name, value in results.items():
+        if not isinstance(value, dict):
+            print(f"{name:44} {value}")
+            continue
+        print(f"{name:44} {value['median_ms']:>8.2f}ms {value['p90_ms']:>8.2f}ms "
+              f"{value['first_block_median_ms']:>8.2f}ms {value['last_block_median_ms']:>8.2f}ms "
+              f"{value['last_over_first']:>10}")
+    print()
+    for backend in backends:
+        print(f"targets (issue #11, bridgectl {backend} vs the bridge plugin + host-local):")
+        for op, target in (("ADD", 12), ("DEL", 6)):
+            ours = results[f"bridgectl-{backend}: {op} (N={n})"]["median_ms"]
+            theirs = results[f"bridge-plugin: {op} (N={n})"]["median_ms"]
+            print(f"  {'met ' if ours <= target else 'MISS'}  {op} median <= {target} ms ({ours:.2f} ms)")
+            print(f"  {'met ' if theirs >= 4 * ours else 'MISS'}  {op} >= 4x faster than the bridge plugin "
+                  f"({theirs:.2f} / {ours:.2f} ms = {theirs / ours:.2f}x)")
+
+
 def must_be_clean(bridgectl, after):
     code, text = output_of([bridgectl, "doctor"])
     if code != 0:
@@ -537,10 +641,15 @@ def main():
     arguments = sys.argv[1:]
     only_repair = arguments[:1] == ["doctor"]
     only_firewall = arguments[:1] == ["firewall"]
-    if only_repair or only_firewall:
+    only_cni = arguments[:1] == ["cni"]
+    if only_repair or only_firewall or only_cni:
         arguments = arguments[1:]
-    n = int(arguments[0]) if arguments else 1000
-    if only_firewall:
+    n = int(arguments[0]) if arguments else (200 if only_cni else 1000)
+    if only_cni:
+        backends = os.environ.get("BENCH_CNI_BACKENDS", "iptables nftables").split()
+        results = bench_cni(bridgectl, n, backends)
+        report_cni(results, n, backends)
+    elif only_firewall:
         results = bench_firewall(bridgectl, n)
         report_firewall(results, n)
     elif only_repair:

@@ -2,6 +2,7 @@ import Glibc
 import BridgeModel
 import Planning
 import HostSystem
+import State
 
 /// The CNI plugin's verbs on the engine. A runtime's container is an ordinary container record
 /// with `runtime` set (see ContainerPlanner.createRuntime): everything that works by name works
@@ -26,7 +27,7 @@ extension Session {
         // A config contradicting the network is the caller's error whatever else is wrong.
         let existing = try existingRuntimeNetwork(request.network)
         let namespace = NetworkNamespace.identity(atPath: attachment.netnsPath)
-        for record in try runtimeContainers() {
+        for record in try runtimeContainers(attachedAs: (attachment.containerID, attachment.ifName), orHolding: namespace) {
             guard let runtime = record.runtime else { continue }
             let sameKey = runtime.matches(containerID: attachment.containerID, ifName: attachment.ifName)
             let mounted = NetworkNamespace.identity(named: record.name)
@@ -41,6 +42,7 @@ extension Session {
             throw PlanningError.runtimeNamespaceAttached(path: attachment.netnsPath, container: record.name,
                                                          containerID: runtime.containerID, ifName: runtime.ifName)
         }
+        Timing.mark("runtime attachments checked")
         var createdNetwork: NetworkRecord?
         let network: NetworkRecord
         if let existing {
@@ -77,8 +79,10 @@ extension Session {
         let (record, plan) = try ContainerPlanner.createRuntime(
             name: name, attachment: request.attachment, target: target, requestedIP: request.staticIP, mac: request.mac,
             aliases: request.aliases, ports: ports, id: .random(), created: Clock.rfc3339Now(), endpointID: .random())
+        Timing.mark("planned")
         try run(plan, dryRun: false)
         try attachToResolver(record)
+        Timing.mark("resolver serves it")
         return record
     }
 
@@ -95,6 +99,7 @@ extension Session {
     /// still has its host veth, rules, claims and record removed.
     public func detachRuntimeContainer(containerID: String, ifName: String) throws {
         guard let record = try runtimeContainer(containerID: containerID, ifName: ifName) else { return }
+        Timing.mark("runtime attachment found")
         try removeRuntimeContainer(record)
     }
 
@@ -166,7 +171,7 @@ extension Session {
     }
 
     /// Every readable runtime container record: only theirs are decoded (the store's runtime
-    /// index), so an ADD or DEL costs the same beside 1000 containers of bridgectl's own.
+    /// index), so a GC costs the same beside 1000 containers of bridgectl's own.
     func runtimeContainers() throws -> [ContainerRecord] {
         try store.runtimeContainerIDs().compactMap { id in
             if case .readable(let record)? = try loadContainer(id), record.runtime != nil { return record }
@@ -175,12 +180,59 @@ extension Session {
     }
 
     func runtimeContainer(containerID: String, ifName: String) throws -> ContainerRecord? {
-        try runtimeContainers().first { $0.runtime?.matches(containerID: containerID, ifName: ifName) ?? false }
+        try runtimeContainers(attachedAs: (containerID, ifName), orHolding: nil).first {
+            $0.runtime?.matches(containerID: containerID, ifName: ifName) ?? false
+        }
+    }
+
+    /// The readable runtime container records that are the attachment `key` or whose mount
+    /// holds `namespace`: the key index names the first, and the mounts under /run/netns holding
+    /// the namespace (stat only) name the others, so only those records are decoded. Without a
+    /// key index to trust, the runtime index entries say which, and those written before
+    /// entries named the attachment are decoded.
+    func runtimeContainers(attachedAs key: (containerID: String, ifName: String),
+                           orHolding namespace: NetworkNamespace.Identity?) throws -> [ContainerRecord] {
+        func holds(_ name: String) -> Bool { namespace != nil && NetworkNamespace.identity(named: name) == namespace }
+        func candidate(_ id: ObjectID) throws -> ContainerRecord? {
+            guard case .readable(let record)? = try loadContainer(id), let runtime = record.runtime,
+                  runtime.matches(containerID: key.containerID, ifName: key.ifName) || holds(record.name) else { return nil }
+            return record
+        }
+        if case .indexed(let keyed) = try store.runtimeContainerID(attachedAs: key.containerID, ifName: key.ifName) {
+            var found: [ContainerRecord] = []
+            if let keyed {
+                // An index naming a record that says otherwise is not trusted: the entries decide.
+                guard let record = try candidate(keyed), record.runtime?.matches(containerID: key.containerID, ifName: key.ifName) == true
+                else { return try runtimeContainersByEntries(attachedAs: key, orHolding: namespace) }
+                found.append(record)
+            }
+            if namespace != nil {
+                for name in try Files.list(NetworkNamespace.runDirectory) where holds(name) {
+                    guard let id = try store.containerID(named: name), !found.contains(where: { $0.id == id }),
+                          let record = try candidate(id) else { continue }
+                    found.append(record)
+                }
+            }
+            return found
+        }
+        return try runtimeContainersByEntries(attachedAs: key, orHolding: namespace)
+    }
+
+    private func runtimeContainersByEntries(attachedAs key: (containerID: String, ifName: String),
+                                            orHolding namespace: NetworkNamespace.Identity?) throws -> [ContainerRecord] {
+        func holds(_ name: String) -> Bool { namespace != nil && NetworkNamespace.identity(named: name) == namespace }
+        return try store.runtimeIndex().compactMap { id, entry in
+            if let entry, !entry.matches(containerID: key.containerID, ifName: key.ifName), !holds(entry.name) { return nil }
+            guard case .readable(let record)? = try loadContainer(id), let runtime = record.runtime,
+                  runtime.matches(containerID: key.containerID, ifName: key.ifName) || holds(record.name) else { return nil }
+            return record
+        }
     }
 
     func removeRuntimeContainer(_ record: ContainerRecord) throws {
         try run(try removalPlan(for: record, killProcesses: false), dryRun: false)
         followInResolver(record.id, removed: true)
+        Timing.mark("resolver let go")
     }
 
     /// Whether the runtime's own namespace is gone, or is another one now, while bridgectl's

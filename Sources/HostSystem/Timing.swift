@@ -16,5 +16,8 @@ public enum Timing {
         let micros = now > previous ? (now - previous) / 1000 : 0
         let text = "timing: \(micros / 1000).\(String(repeating: "0", count: 3 - String(micros % 1000).count))\(micros % 1000) ms  \(label())\n"
         _ = text.withCString { write(2, $0, strlen($0)) }
+        // The next mark counts from here: a label describing a whole step (a record printed by
+        // reflection) can take a millisecond, which is the timing's own cost, not the next step's.
+        last.store(Clock.monotonicNanoseconds(), ordering: .relaxed)
     }
 }

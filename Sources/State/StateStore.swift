@@ -10,8 +10,12 @@ import HostSystem
 ///     ROOT/networks/<id>.json            NetworkRecord
 ///     ROOT/containers/<id>.json          ContainerRecord
 ///     ROOT/names/<container name>        the container's ID (name index)
-///     ROOT/runtime/<container id>        empty: the container is a runtime's (CNI), so the
-///                                        plugin's look-ups decode those records only
+///     ROOT/runtime/<container id>        the container is a runtime's (CNI): its name, the
+///                                        runtime's container ID and interface, a line each, so
+///                                        the plugin's look-ups decode only the record they want
+///     ROOT/runtime-keys/<hex(runtime's container ID)>.<interface>
+///                                        that attachment's container ID, so a DEL or CHECK finds
+///                                        its record without reading the others
 ///     ROOT/addresses/<network id>/<ip>   the container ID holding that address
 ///     ROOT/ports/<proto>-<port>/<ip>     the container ID publishing that host port
 ///     ROOT/port-ranges/<proto>-<first>-<last>/<ip>   likewise for a range of host ports
@@ -40,6 +44,7 @@ public final class StateStore {
     var containersDirectory: String { "\(root)/containers" }
     var namesDirectory: String { "\(root)/names" }
     var runtimeDirectory: String { "\(root)/runtime" }
+    var runtimeKeysDirectory: String { "\(root)/runtime-keys" }
     var addressesDirectory: String { "\(root)/addresses" }
     public var journalDirectory: String { "\(root)/journal" }
 
@@ -76,7 +81,8 @@ public final class StateStore {
     /// Returns the paths removed.
     @discardableResult
     public func removeTemporaryFiles() throws -> [String] {
-        var directories = [root, networksDirectory, containersDirectory, namesDirectory, runtimeDirectory, journalDirectory]
+        var directories = [root, networksDirectory, containersDirectory, namesDirectory, runtimeDirectory,
+                           runtimeKeysDirectory, journalDirectory]
         for parent in [addressesDirectory, "\(root)/ports"] {
             directories += try Files.list(parent).map { "\(parent)/\($0)" }.filter(Files.isDirectory)
         }
@@ -188,16 +194,76 @@ public final class StateStore {
     public func putContainer(_ record: ContainerRecord) throws {
         try save(record, "\(containersDirectory)/\(record.id.hex).json")
         try Files.writeAtomically("\(namesDirectory)/\(record.name)", text: record.id.hex, mode: Self.recordMode)
-        if record.runtime != nil {
+        if let runtime = record.runtime {
             // Made on first use: roots from before runtimes had no such folder.
             try Files.createDirectory(runtimeDirectory, mode: Self.directoryMode)
-            try Files.writeAtomically("\(runtimeDirectory)/\(record.id.hex)", text: "", mode: Self.recordMode)
+            try Files.writeAtomically("\(runtimeDirectory)/\(record.id.hex)",
+                                      text: RuntimeIndexEntry(name: record.name, attachment: runtime).text, mode: Self.recordMode)
+            if !Files.exists(runtimeKeysDirectory) {
+                try buildRuntimeKeys()
+            } else if let file = Self.runtimeKeyFile(runtime.containerID, runtime.ifName) {
+                try Files.writeAtomically("\(runtimeKeysDirectory)/\(file)", text: record.id.hex, mode: Self.recordMode)
+            }
         }
+    }
+
+    /// Whether the key index knows the attachment: `.indexed(nil)` when no runtime container
+    /// has it; `.unindexed` when the index cannot say (a root from before it, an ID too long
+    /// for a file name), and the records must.
+    public enum RuntimeKeyLookup: Equatable, Sendable {
+        case indexed(ObjectID?)
+        case unindexed
+    }
+
+    public func runtimeContainerID(attachedAs containerID: String, ifName: String) throws -> RuntimeKeyLookup {
+        guard Files.exists(runtimeKeysDirectory), let file = Self.runtimeKeyFile(containerID, ifName) else { return .unindexed }
+        return .indexed(try Files.read("\(runtimeKeysDirectory)/\(file)").flatMap(ObjectID.init))
+    }
+
+    /// The key index's file for an attachment: the runtime's container ID in hex (any byte but
+    /// a control character may be in it), a dot, the interface; nil when that is no file name.
+    static func runtimeKeyFile(_ containerID: String, _ ifName: String) -> String? {
+        guard !containerID.isEmpty, !ifName.isEmpty, !ifName.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) else { return nil }
+        let hex = containerID.utf8.map { byte in
+            let digits = String(byte, radix: 16)
+            return byte < 16 ? "0" + digits : digits
+        }.joined()
+        let file = "\(hex).\(ifName)"
+        return file.utf8.count <= 255 ? file : nil // NAME_MAX
+    }
+
+    /// Makes the key index from the runtime containers already recorded (a root from before
+    /// it), beside the final folder and renamed into place, so it is whole or absent. An entry
+    /// written empty is filled in from its record, so a removal finds the key even once the
+    /// record is unreadable.
+    private func buildRuntimeKeys() throws {
+        let building = "\(runtimeKeysDirectory).new"
+        for stale in try Files.list(building) { try Files.remove("\(building)/\(stale)") }
+        try Files.createDirectory(building, mode: Self.directoryMode)
+        for (id, known) in try runtimeIndex() {
+            var entry = known
+            if entry == nil, let record = try? container(id: id), let runtime = record.runtime {
+                entry = RuntimeIndexEntry(name: record.name, attachment: runtime)
+                try Files.writeAtomically("\(runtimeDirectory)/\(id.hex)", text: entry!.text, mode: Self.recordMode)
+            }
+            guard let entry, let file = Self.runtimeKeyFile(entry.containerID, entry.ifName) else { continue }
+            try Files.writeAtomically("\(building)/\(file)", text: id.hex, mode: Self.recordMode)
+        }
+        guard rename(building, runtimeKeysDirectory) == 0 else { throw SystemError("rename \(building)") }
     }
 
     /// The IDs of the runtimes' containers (one directory listing, no record decoded).
     public func runtimeContainerIDs() throws -> [ObjectID] {
         try Files.list(runtimeDirectory).compactMap { ObjectID($0) }
+    }
+
+    /// The runtimes' containers with what their index entries say (one small file each, no
+    /// record decoded); the entry is nil where it was written empty, by a bridgectl from before
+    /// entries named the attachment.
+    public func runtimeIndex() throws -> [(id: ObjectID, entry: RuntimeIndexEntry?)] {
+        try runtimeContainerIDs().map { id in
+            (id, try Files.read("\(runtimeDirectory)/\(id.hex)").flatMap(RuntimeIndexEntry.init(text:)))
+        }
     }
 
     public func removeContainer(_ record: ContainerRecord) throws {
@@ -206,6 +272,13 @@ public final class StateStore {
             try Files.remove("\(namesDirectory)/\(record.name)")
         }
         try Files.remove("\(containersDirectory)/\(record.id.hex).json")
+        // The attachment from the index entry: a salvaged record does not know it.
+        let entry = try Files.read("\(runtimeDirectory)/\(record.id.hex)").flatMap(RuntimeIndexEntry.init(text:))
+        if let key = entry.map({ ($0.containerID, $0.ifName) }) ?? record.runtime.map({ ($0.containerID, $0.ifName) }),
+           let file = Self.runtimeKeyFile(key.0, key.1),
+           try Files.read("\(runtimeKeysDirectory)/\(file)").flatMap(ObjectID.init) == record.id {
+            try Files.remove("\(runtimeKeysDirectory)/\(file)")
+        }
         try Files.remove("\(runtimeDirectory)/\(record.id.hex)")
     }
 
@@ -464,5 +537,36 @@ public enum StateError: UserFacingError {
         case .typeMismatch(_, let context), .valueNotFound(_, let context): return "unexpected value\(at(context))"
         @unknown default: return "\(decoding)"
         }
+    }
+}
+
+/// One runtime index entry: enough to tell which record is the attachment a CNI DEL or CHECK
+/// names, or holds the namespace an ADD brings, without decoding every runtime's record (an ADD
+/// or DEL would otherwise cost more with each attachment already made).
+public struct RuntimeIndexEntry: Equatable, Sendable {
+    public let name: String
+    public let containerID: String
+    public let ifName: String
+
+    public init(name: String, attachment: RuntimeAttachment) {
+        self.name = name
+        containerID = attachment.containerID
+        ifName = attachment.ifName
+    }
+
+    /// A line each; none can hold a line break (names, interface names and runtime container
+    /// IDs with control characters are refused before any record is written).
+    var text: String { "\(name)\n\(containerID)\n\(ifName)\n" }
+
+    init?(text: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count == 4, lines[3].isEmpty, !lines[0].isEmpty else { return nil }
+        name = String(lines[0])
+        containerID = String(lines[1])
+        ifName = String(lines[2])
+    }
+
+    public func matches(containerID: String, ifName: String) -> Bool {
+        self.containerID == containerID && self.ifName == ifName
     }
 }

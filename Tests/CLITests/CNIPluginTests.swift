@@ -56,12 +56,12 @@ private func refusal(_ command: String, _ config: String) -> CNIError? {
     }
 
     @Test func theConfigsStateRootAndFirewallAreThePluginsFlags() throws {
-        // As flags, they win over BRIDGECTL_ROOT and BRIDGECTL_FIREWALL (GlobalOptions).
+        // As flags, they win over BRIDGECTL_ROOT and BRIDGECTL_FIREWALL (SessionOptions).
         let config = try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl","stateRoot":"/srv/b","firewall":"nftables"}"#)
-        let options = try CNIPlugin.sessionOptions(config)
+        let options = CNIPlugin.sessionOptions(config)
         #expect(options.root == "/srv/b" && options.stateRoot == "/srv/b")
         #expect(try options.requestedFirewall() == .nftables)
-        let plain = try CNIPlugin.sessionOptions(try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl"}"#))
+        let plain = CNIPlugin.sessionOptions(try CNINetworkConfig(parsing: #"{"cniVersion":"1.1.0","name":"n","type":"bridgectl"}"#))
         #expect(plain.root == nil && plain.firewall == nil)
     }
 

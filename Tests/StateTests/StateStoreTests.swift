@@ -55,6 +55,61 @@ func sampleContainer(_ name: String = "c1") -> ContainerRecord {
         #expect(try store.containers() == [own])
     }
 
+    /// Each runtime index entry names its container and attachment, so a DEL finds its record
+    /// without decoding the others; an entry an older bridgectl wrote empty reads as unknown
+    /// (its record is decoded instead), never as another attachment.
+    @Test func runtimeIndexEntriesNameTheAttachment() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        var pod = sampleContainer("pod")
+        pod.runtime = RuntimeAttachment(containerID: "0123abcd", ifName: "net1", netnsPath: "/run/netns/x")
+        var older = sampleContainer("older")
+        older.runtime = RuntimeAttachment(containerID: "default-c2", ifName: "eth0", netnsPath: "/proc/43/ns/net")
+        try store.putContainer(pod)
+        try store.putContainer(older)
+        try Files.writeAtomically("\(root)/runtime/\(older.id.hex)", text: "")
+        let index = Dictionary(uniqueKeysWithValues: try store.runtimeIndex().map { ($0.id, $0.entry) })
+        #expect(index.count == 2)
+        #expect(index[pod.id] == RuntimeIndexEntry(name: "pod", attachment: pod.runtime!))
+        #expect(index[pod.id]??.matches(containerID: "0123abcd", ifName: "net1") == true)
+        #expect(index[pod.id]??.matches(containerID: "0123abcd", ifName: "eth0") == false)
+        #expect(index[older.id] == .some(nil))
+    }
+
+    /// DEL finds its attachment through one key file; a root from before the key index gets it
+    /// whole on its next runtime container, and a removal (of a salvaged record too, which no
+    /// longer knows its attachment) takes the key with it.
+    @Test func runtimeKeyIndexFollowsAttachments() throws {
+        let store = StateStore(root: root)
+        let lock = try store.lock(exclusive: true)
+        defer { withExtendedLifetime(lock) {} }
+        var older = sampleContainer("older")
+        older.runtime = RuntimeAttachment(containerID: "default-c1", ifName: "eth0", netnsPath: "/proc/42/ns/net")
+        try store.putContainer(older)
+        // As a bridgectl from before the key index left it: an empty entry, no key folder.
+        try Files.writeAtomically("\(root)/runtime/\(older.id.hex)", text: "")
+        try Files.remove("\(root)/runtime-keys/\(StateStore.runtimeKeyFile("default-c1", "eth0")!)")
+        try Files.removeDirectory("\(root)/runtime-keys")
+        #expect(try store.runtimeContainerID(attachedAs: "default-c1", ifName: "eth0") == .unindexed)
+
+        var pod = sampleContainer("pod")
+        pod.runtime = RuntimeAttachment(containerID: String(repeating: "ab", count: 32), ifName: "net1", netnsPath: "/run/netns/x")
+        try store.putContainer(pod)
+        #expect(try store.runtimeContainerID(attachedAs: "default-c1", ifName: "eth0") == .indexed(older.id))
+        #expect(try store.runtimeContainerID(attachedAs: String(repeating: "ab", count: 32), ifName: "net1") == .indexed(pod.id))
+        #expect(try store.runtimeContainerID(attachedAs: "default-c1", ifName: "eth1") == .indexed(nil))
+        #expect(try store.runtimeContainerID(attachedAs: String(repeating: "x", count: 200), ifName: "eth0") == .unindexed)
+        #expect(try store.runtimeContainerID(attachedAs: "default-c1", ifName: "a/b") == .unindexed)
+
+        try store.removeContainer(pod)
+        #expect(try store.runtimeContainerID(attachedAs: String(repeating: "ab", count: 32), ifName: "net1") == .indexed(nil))
+        let salvaged = ContainerRecord(id: older.id, name: "", created: "", hostname: "", mode: .none)
+        try store.removeContainer(salvaged)
+        #expect(try store.runtimeContainerID(attachedAs: "default-c1", ifName: "eth0") == .indexed(nil))
+        #expect(try Files.list("\(root)/runtime-keys").isEmpty)
+    }
+
     @Test func containerNameIndexFollowsRecords() throws {
         let store = StateStore(root: root)
         let lock = try store.lock(exclusive: true)

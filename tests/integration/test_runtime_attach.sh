@@ -227,6 +227,25 @@ expect_ok "nsenter into the new namespace sees eth0" nsenter --net=/run/runtime-
 cni DEL again-1 /run/runtime-ns/again2 eth0 "" "$CONFIG"
 expect_eq "DEL succeeds" 0 "$RC"
 
+section "an attachment an older bridgectl indexed without naming it"
+# The runtime index entry names the attachment so DEL decodes only its record; one written empty
+# (before entries named it) is still found: by its record.
+new_runtime_ns /run/runtime-ns/older
+cni ADD older-1 /run/runtime-ns/older eth0 "K8S_POD_NAME=older" "$CONFIG"
+expect_eq "ADD succeeds" 0 "$RC"
+older_id=$(cat "$BRIDGECTL_ROOT/names/older")
+expect_eq "…its runtime index entry names it and the attachment" "$(printf 'older\nolder-1\neth0')" \
+	"$(cat "$BRIDGECTL_ROOT/runtime/$older_id")"
+: >"$BRIDGECTL_ROOT/runtime/$older_id"
+cni ADD older-1 /run/runtime-ns/older eth0 "K8S_POD_NAME=older" "$CONFIG"
+expect_eq "a second ADD of it is still refused" 1 "$RC"
+expect_contains "…as an attachment that exists" "$ERR" "already has interface 'eth0' attached"
+cni DEL older-1 /run/runtime-ns/older eth0 "" "$CONFIG"
+expect_eq "DEL succeeds" 0 "$RC"
+expect_error "…and removes the container" older bridgectl container inspect older
+expect_eq "…and its index entry" "" "$(ls "$BRIDGECTL_ROOT/runtime" | grep -x "$older_id" || true)"
+umount /run/runtime-ns/older && rm /run/runtime-ns/older
+
 section "STATUS"
 cni STATUS "" "" "" "" "$CONFIG"
 expect_eq "STATUS: ready" 0 "$RC"
