@@ -11,8 +11,8 @@ import HostSystem
 ///     ROOT/containers/<id>.json          ContainerRecord
 ///     ROOT/names/<container name>        the container's ID (name index)
 ///     ROOT/runtime/<container id>        the container is a runtime's (CNI): its name, the
-///                                        runtime's container ID and interface, a line each, so
-///                                        the plugin's look-ups decode only the record they want
+///                                        runtime's container ID and interface (RuntimeIndexEntry),
+///                                        so the plugin's look-ups decode only the record they want
 ///     ROOT/runtime-keys/<hex(runtime's container ID)>.<interface>
 ///                                        that attachment's container ID, so a DEL or CHECK finds
 ///                                        its record without reading the others
@@ -197,8 +197,7 @@ public final class StateStore {
         if let runtime = record.runtime {
             // Made on first use: roots from before runtimes had no such folder.
             try Files.createDirectory(runtimeDirectory, mode: Self.directoryMode)
-            try Files.writeAtomically("\(runtimeDirectory)/\(record.id.hex)",
-                                      text: RuntimeIndexEntry(name: record.name, attachment: runtime).text, mode: Self.recordMode)
+            try save(RuntimeIndexEntry(name: record.name, attachment: runtime), "\(runtimeDirectory)/\(record.id.hex)")
             if !Files.exists(runtimeKeysDirectory) {
                 try buildRuntimeKeys()
             } else if let file = Self.runtimeKeyFile(runtime.containerID, runtime.ifName) {
@@ -244,7 +243,7 @@ public final class StateStore {
             var entry = known
             if entry == nil, let record = try? container(id: id), let runtime = record.runtime {
                 entry = RuntimeIndexEntry(name: record.name, attachment: runtime)
-                try Files.writeAtomically("\(runtimeDirectory)/\(id.hex)", text: entry!.text, mode: Self.recordMode)
+                try save(entry, "\(runtimeDirectory)/\(id.hex)")
             }
             guard let entry, let file = Self.runtimeKeyFile(entry.containerID, entry.ifName) else { continue }
             try Files.writeAtomically("\(building)/\(file)", text: id.hex, mode: Self.recordMode)
@@ -262,8 +261,14 @@ public final class StateStore {
     /// entries named the attachment.
     public func runtimeIndex() throws -> [(id: ObjectID, entry: RuntimeIndexEntry?)] {
         try runtimeContainerIDs().map { id in
-            (id, try Files.read("\(runtimeDirectory)/\(id.hex)").flatMap(RuntimeIndexEntry.init(text:)))
+            (id, try runtimeIndexEntry(id))
         }
+    }
+
+    /// nil for an entry written empty, by a bridgectl from before entries named the attachment.
+    private func runtimeIndexEntry(_ id: ObjectID) throws -> RuntimeIndexEntry? {
+        guard let text = try Files.read("\(runtimeDirectory)/\(id.hex)"), !text.isEmpty else { return nil }
+        return try? decoder.decode(RuntimeIndexEntry.self, from: Data(text.utf8))
     }
 
     public func removeContainer(_ record: ContainerRecord) throws {
@@ -273,7 +278,7 @@ public final class StateStore {
         }
         try Files.remove("\(containersDirectory)/\(record.id.hex).json")
         // The attachment from the index entry: a salvaged record does not know it.
-        let entry = try Files.read("\(runtimeDirectory)/\(record.id.hex)").flatMap(RuntimeIndexEntry.init(text:))
+        let entry = try runtimeIndexEntry(record.id)
         if let key = entry.map({ ($0.containerID, $0.ifName) }) ?? record.runtime.map({ ($0.containerID, $0.ifName) }),
            let file = Self.runtimeKeyFile(key.0, key.1),
            try Files.read("\(runtimeKeysDirectory)/\(file)").flatMap(ObjectID.init) == record.id {
@@ -543,7 +548,7 @@ public enum StateError: UserFacingError {
 /// One runtime index entry: enough to tell which record is the attachment a CNI DEL or CHECK
 /// names, or holds the namespace an ADD brings, without decoding every runtime's record (an ADD
 /// or DEL would otherwise cost more with each attachment already made).
-public struct RuntimeIndexEntry: Equatable, Sendable {
+public struct RuntimeIndexEntry: Codable, Equatable, Sendable {
     public let name: String
     public let containerID: String
     public let ifName: String
@@ -552,18 +557,6 @@ public struct RuntimeIndexEntry: Equatable, Sendable {
         self.name = name
         containerID = attachment.containerID
         ifName = attachment.ifName
-    }
-
-    /// A line each; none can hold a line break (names, interface names and runtime container
-    /// IDs with control characters are refused before any record is written).
-    var text: String { "\(name)\n\(containerID)\n\(ifName)\n" }
-
-    init?(text: String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count == 4, lines[3].isEmpty, !lines[0].isEmpty else { return nil }
-        name = String(lines[0])
-        containerID = String(lines[1])
-        ifName = String(lines[2])
     }
 
     public func matches(containerID: String, ifName: String) -> Bool {
