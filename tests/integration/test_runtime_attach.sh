@@ -234,8 +234,8 @@ new_runtime_ns /run/runtime-ns/older
 cni ADD older-1 /run/runtime-ns/older eth0 "K8S_POD_NAME=older" "$CONFIG"
 expect_eq "ADD succeeds" 0 "$RC"
 older_id=$(cat "$BRIDGECTL_ROOT/names/older")
-expect_eq "…its runtime index entry names it and the attachment" "$(printf 'older\nolder-1\neth0')" \
-	"$(cat "$BRIDGECTL_ROOT/runtime/$older_id")"
+expect_eq "…its runtime index entry names it and the attachment" "older older-1 eth0" \
+	"$(json_get "$(cat "$BRIDGECTL_ROOT/runtime/$older_id")" '" ".join([d["name"], d["containerID"], d["ifName"]])')"
 : >"$BRIDGECTL_ROOT/runtime/$older_id"
 cni ADD older-1 /run/runtime-ns/older eth0 "K8S_POD_NAME=older" "$CONFIG"
 expect_eq "a second ADD of it is still refused" 1 "$RC"
