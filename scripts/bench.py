@@ -23,11 +23,12 @@ changes with `nft -f`, one command per container (the port's DNAT element and it
 element, in a table of the same shape), beside the iproute2 batches.
 
 The CNI phase (issue #11, `scripts/bench cni`) runs bridgectl as a runtime runs a plugin (no
-arguments, podman's CNI_* variables, the config on stdin): N ADDs in turn, each into a namespace
-of its own made beforehand and not timed, as a runtime makes it before calling the plugin, then
-the N DELs; on each firewall backend, then the same with Debian's bridge plugin and host-local on
-an equivalent config. Each round starts with an untimed ADD and DEL, so the network (or bridge)
-the first ADD makes is not counted, and ends with a check that nothing is left behind.
+arguments, podman's CNI_* variables, the config on stdin): N ADDs, each into a namespace of its
+own made beforehand and not timed, as a runtime makes it before calling the plugin, then the N
+DELs; on each firewall backend, paired op by op with Debian's bridge plugin and host-local on an
+equivalent config (bridgectl's ADD i, the bridge plugin's ADD i, ...), so both see the same
+machine. Each round starts with an untimed ADD and DEL of each, so the network (or bridge) the
+first ADD makes is not counted, and ends with a check that nothing is left behind.
 """
 import hashlib
 import json
@@ -354,55 +355,67 @@ def cni_environment(command, pod, netns, extra):
             "CNI_ARGS": f"IgnoreUnknown=1;K8S_POD_NAMESPACE={pod};K8S_POD_NAME={pod};K8S_POD_INFRA_CONTAINER_ID={container_id}"}
 
 
-def cni_round(label, plugin, config, n, extra=None):
-    """N ADDs, each into its own namespace made beforehand (untimed, as a runtime makes it before
-    calling the plugin), then the N DELs in the same order; one untimed ADD and DEL first, so the
-    network or bridge the first ADD makes is not counted. Returns the two summaries and the load."""
-    extra = extra or {}
-    names = [f"cnins{i}" for i in range(n)]
-    must(["ip", "-batch", "-"], "netns add cniwarm\n" + "".join(f"netns add {name}\n" for name in names))
-    must([plugin], config, cni_environment("ADD", f"{label}-warm", "/run/netns/cniwarm", extra))
-    must([plugin], config, cni_environment("DEL", f"{label}-warm", "/run/netns/cniwarm", extra))
+def cni_round(contenders, n):
+    """N ADDs and then N DELs for each contender (label, plugin, config, extra environment), taken
+    in turn op by op (ADD 0 of each, ADD 1 of each, ...), so a drift in the machine's speed (these
+    machines are shared, and the kernel still frees the last round's namespaces for seconds) falls
+    on all of them alike and their ratio stays fair. Each ADD goes into a namespace of its own
+    made beforehand and not timed, as a runtime makes it before calling the plugin; one untimed ADD
+    and DEL first, so the network or bridge the first ADD makes is not counted. Returns each
+    contender's two summaries and the load."""
+    names = {label: [f"{label}-ns{i}" for i in range(n)] for label, _, _, _ in contenders}
+    batch = "".join(f"netns add {label}-warm\n" + "".join(f"netns add {name}\n" for name in names[label])
+                    for label, _, _, _ in contenders)
+    must(["ip", "-batch", "-"], batch)
+    for label, plugin, config, extra in contenders:
+        must([plugin], config, cni_environment("ADD", f"{label}-warm", f"/run/netns/{label}-warm", extra))
+        must([plugin], config, cni_environment("DEL", f"{label}-warm", f"/run/netns/{label}-warm", extra))
     load = os.getloadavg()[0]
-    adds = [must([plugin], config, cni_environment("ADD", f"{label}-{i}", f"/run/netns/{names[i]}", extra))
-            for i in range(n)]
-    attached = sum(1 for name in os.listdir("/sys/class/net") if name.startswith("veth"))
-    if attached != n:
-        sys.exit(f"bench: {label}: {attached} host veths after {n} ADDs")
-    dels = [must([plugin], config, cni_environment("DEL", f"{label}-{i}", f"/run/netns/{names[i]}", extra))
-            for i in range(n)]
-    must(["ip", "-batch", "-"], "netns del cniwarm\n" + "".join(f"netns del {name}\n" for name in names))
+    timings = {label: {"ADD": [], "DEL": []} for label, _, _, _ in contenders}
+    for op in ("ADD", "DEL"):
+        for i in range(n):
+            for label, plugin, config, extra in contenders:
+                timings[label][op].append(
+                    must([plugin], config, cni_environment(op, f"{label}-{i}", f"/run/netns/{names[label][i]}", extra)))
+        attached = sum(1 for name in os.listdir("/sys/class/net") if name.startswith("veth"))
+        if op == "ADD" and attached != n * len(contenders):
+            sys.exit(f"bench: {attached} host veths after {n} ADDs of each of {len(contenders)} plugins")
+    must(["ip", "-batch", "-"], batch.replace("netns add", "netns del"))
     settle()
     left = [name for name in os.listdir("/sys/class/net") if name.startswith("veth")]
     if left:
-        sys.exit(f"bench: {label}: host veths left after the DELs: {left[:10]}")
-    return {f"{label}: ADD (N={n})": summary(adds), f"{label}: DEL (N={n})": summary(dels),
-            f"{label}: load average (1 min) at start, end": [round(load, 2), round(os.getloadavg()[0], 2)]}
+        sys.exit(f"bench: host veths left after the DELs: {left[:10]}")
+    results = {}
+    for label, _, _, _ in contenders:
+        results[f"{label}: ADD (N={n})"] = summary(timings[label]["ADD"])
+        results[f"{label}: DEL (N={n})"] = summary(timings[label]["DEL"])
+    results[f"{' and '.join(label for label, _, _, _ in contenders)}: load average (1 min) at start, end"] = [
+        round(load, 2), round(os.getloadavg()[0], 2)]
+    return results
 
 
 def bench_cni(bridgectl, n, backends):
-    """bridgectl as a CNI plugin on each firewall backend, then the upstream bridge plugin with
-    host-local (issue #11), in the same throwaway host."""
+    """bridgectl as a CNI plugin on each firewall backend, each paired op by op with the upstream
+    bridge plugin and host-local (issue #11), in the same throwaway host."""
     results = {"startup (--version)": summary([must([bridgectl, "--version"]) for _ in range(50)])}
     for backend in backends:
-        results.update(cni_round(f"bridgectl-{backend}", bridgectl, BRIDGECTL_CNI_CONFIG, n,
-                                 {"BRIDGECTL_FIREWALL": backend}))
+        peer = f"bridge-plugin-beside-{backend}"
+        results.update(cni_round([(f"bridgectl-{backend}", bridgectl, BRIDGECTL_CNI_CONFIG, {"BRIDGECTL_FIREWALL": backend}),
+                                  (peer, "/usr/lib/cni/bridge", BRIDGE_PLUGIN_CONFIG, {})], n))
         code, text = output_of([bridgectl, "container", "ls", "--quiet"])
         if code != 0 or text.strip():
             sys.exit(f"bench: containers left after the DELs ({code}):\n{text[:2000]}")
         must_be_clean(bridgectl, f"the CNI DELs ({backend})")
-        # The next backend starts from a host with no network of bridgectl's active.
+        leases = [name for name in os.listdir("/run/bench-cni-host-local/benchbr")
+                  if name not in ("lock",) and not name.startswith("last_reserved_ip")]
+        if leases:
+            sys.exit(f"bench: host-local leases left after the DELs: {leases[:10]}")
+        # The next backend starts from a host with no network of bridgectl's (nor the peer's bridge).
         must([bridgectl, "network", "rm", CNI_NETWORK])
+        must(["ip", "link", "del", "cni-bench0"])
         settle()
-    results.update(cni_round("bridge-plugin", "/usr/lib/cni/bridge", BRIDGE_PLUGIN_CONFIG, n))
-    leases = [name for name in os.listdir("/run/bench-cni-host-local/benchbr")
-              if name not in ("lock",) and not name.startswith("last_reserved_ip")]
-    if leases:
-        sys.exit(f"bench: host-local leases left after the DELs: {leases[:10]}")
-    must(["ip", "link", "del", "cni-bench0"])
-    for backend in backends:
         results[f"bridgectl-{backend}: bridge plugin median / bridgectl median (ADD, DEL)"] = [
-            round(results[f"bridge-plugin: {op} (N={n})"]["median_ms"] / results[f"bridgectl-{backend}: {op} (N={n})"]["median_ms"], 2)
+            round(results[f"{peer}: {op} (N={n})"]["median_ms"] / results[f"bridgectl-{backend}: {op} (N={n})"]["median_ms"], 2)
             for op in ("ADD", "DEL")]
     return results
 
@@ -421,7 +434,7 @@ def report_cni(results, n, backends):
         print(f"targets (issue #11, bridgectl {backend} vs the bridge plugin + host-local):")
         for op, target in (("ADD", 12), ("DEL", 6)):
             ours = results[f"bridgectl-{backend}: {op} (N={n})"]["median_ms"]
-            theirs = results[f"bridge-plugin: {op} (N={n})"]["median_ms"]
+            theirs = results[f"bridge-plugin-beside-{backend}: {op} (N={n})"]["median_ms"]
             print(f"  {'met ' if ours <= target else 'MISS'}  {op} median <= {target} ms ({ours:.2f} ms)")
             print(f"  {'met ' if theirs >= 4 * ours else 'MISS'}  {op} >= 4x faster than the bridge plugin "
                   f"({theirs:.2f} / {ours:.2f} ms = {theirs / ours:.2f}x)")
