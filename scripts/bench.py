@@ -289,7 +289,8 @@ def bench_firewall(bridgectl, n):
     return results
 
 
-def report_firewall(results, n):
+def print_summaries(results):
+    """One row per timed operation (median, p90, first and last block), other figures as they are."""
     print(f"{'operation':44} {'median':>9} {'p90':>9} {'first':>9} {'last':>9} {'last/first':>10}")
     for name, value in results.items():
         if not isinstance(value, dict):
@@ -299,6 +300,10 @@ def report_firewall(results, n):
               f"{value['first_block_median_ms']:>8.2f}ms {value['last_block_median_ms']:>8.2f}ms "
               f"{value['last_over_first']:>10}")
     print()
+
+
+def report_firewall(results, n):
+    print_summaries(results)
     rows = [("container create -p", f"container create -p (N={n})", f"floor create -p: + nft -f (N={n})"),
             ("container rm -p", f"container rm -p (N={n})", f"floor rm -p: nft -f + ip netns del (N={n})"),
             ("network create", "network create", None),
@@ -421,15 +426,7 @@ def bench_cni(bridgectl, n, backends):
 
 
 def report_cni(results, n, backends):
-    print(f"{'operation':44} {'median':>9} {'p90':>9} {'first':>9} {'last':>9} {'last/first':>10}")
-    for name, value in results.items():
-        if not isinstance(value, dict):
-            print(f"{name:44} {value}")
-            continue
-        print(f"{name:44} {value['median_ms']:>8.2f}ms {value['p90_ms']:>8.2f}ms "
-              f"{value['first_block_median_ms']:>8.2f}ms {value['last_block_median_ms']:>8.2f}ms "
-              f"{value['last_over_first']:>10}")
-    print()
+    print_summaries(results)
     for backend in backends:
         print(f"targets (issue #11, bridgectl {backend} vs the bridge plugin + host-local):")
         for op, target in (("ADD", 12), ("DEL", 6)):
