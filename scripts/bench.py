@@ -382,9 +382,10 @@ def cni_round(contenders, n):
             for label, plugin, config, extra in contenders:
                 timings[label][op].append(
                     must([plugin], config, cni_environment(op, f"{label}-{i}", f"/run/netns/{names[label][i]}", extra)))
-        attached = sum(1 for name in os.listdir("/sys/class/net") if name.startswith("veth"))
-        if op == "ADD" and attached != n * len(contenders):
-            sys.exit(f"bench: {attached} host veths after {n} ADDs of each of {len(contenders)} plugins")
+        if op == "ADD":
+            attached = sum(1 for name in os.listdir("/sys/class/net") if name.startswith("veth"))
+            if attached != n * len(contenders):
+                sys.exit(f"bench: {attached} host veths after {n} ADDs of each of {len(contenders)} plugins")
     must(["ip", "-batch", "-"], batch.replace("netns add", "netns del"))
     settle()
     left = [name for name in os.listdir("/sys/class/net") if name.startswith("veth")]

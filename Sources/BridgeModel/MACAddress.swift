@@ -12,12 +12,7 @@ public struct MACAddress: Hashable, Sendable, Codable, CustomStringConvertible {
         self.init(bytes: [0x02, 0x42] + ip.octets)
     }
 
-    public var description: String {
-        bytes.map { byte in
-            let hex = String(byte, radix: 16)
-            return hex.count == 1 ? "0" + hex : hex
-        }.joined(separator: ":")
-    }
+    public var description: String { bytes.hexDigits(separator: ":") }
 
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)

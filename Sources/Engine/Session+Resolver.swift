@@ -18,11 +18,12 @@ extension Session {
 
     /// Asks the resolver to re-read one container: to serve it, or to stop serving it (starting
     /// the resolver when the container needs it; it stops by itself after the last).
-    func syncResolver(containerID: ObjectID, removed: Bool) throws {
+    /// `known`: the container's record when the caller holds it (not read again).
+    func syncResolver(containerID: ObjectID, removed: Bool, known: ContainerRecord? = nil) throws {
         let needed: Bool
         if removed {
             needed = false
-        } else if let record = try store.container(id: containerID) {
+        } else if let record = try known ?? store.container(id: containerID) {
             needed = ContainerPlanner.usesEmbeddedDNS(record, networks: try networks())
         } else {
             needed = false
@@ -50,7 +51,7 @@ extension Session {
     /// the request waits in its socket.
     func attachToResolver(_ record: ContainerRecord) throws {
         do {
-            try syncResolver(containerID: record.id, removed: false)
+            try syncResolver(containerID: record.id, removed: false, known: record)
         } catch ResolverProcess.Failure.notAnswering(let pid) {
             warnings.append("DNS resolver: \(ResolverProcess.Failure.notAnswering(pid: pid))")
         } catch {

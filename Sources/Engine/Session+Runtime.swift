@@ -193,40 +193,35 @@ extension Session {
     func runtimeContainers(attachedAs key: (containerID: String, ifName: String),
                            orHolding namespace: NetworkNamespace.Identity?) throws -> [ContainerRecord] {
         func holds(_ name: String) -> Bool { namespace != nil && NetworkNamespace.identity(named: name) == namespace }
-        func candidate(_ id: ObjectID) throws -> ContainerRecord? {
-            guard case .readable(let record)? = try loadContainer(id), let runtime = record.runtime,
-                  runtime.matches(containerID: key.containerID, ifName: key.ifName) || holds(record.name) else { return nil }
+        func isKey(_ runtime: RuntimeAttachment?) -> Bool { runtime?.matches(containerID: key.containerID, ifName: key.ifName) ?? false }
+        func wanted(_ id: ObjectID) throws -> ContainerRecord? {
+            guard case .readable(let record)? = try loadContainer(id), record.runtime != nil,
+                  isKey(record.runtime) || holds(record.name) else { return nil }
             return record
         }
-        if case .indexed(let keyed) = try store.runtimeContainerID(attachedAs: key.containerID, ifName: key.ifName) {
-            var found: [ContainerRecord] = []
-            if let keyed {
-                // An index naming a record that says otherwise is not trusted: the entries decide.
-                guard let record = try candidate(keyed), record.runtime?.matches(containerID: key.containerID, ifName: key.ifName) == true
-                else { return try runtimeContainersByEntries(attachedAs: key, orHolding: namespace) }
+        func byEntries() throws -> [ContainerRecord] {
+            try store.runtimeIndex().compactMap { id, entry in
+                if let entry, !entry.matches(containerID: key.containerID, ifName: key.ifName), !holds(entry.name) { return nil }
+                return try wanted(id)
+            }
+        }
+        guard case .indexed(let keyed) = try store.runtimeContainerID(attachedAs: key.containerID, ifName: key.ifName) else {
+            return try byEntries()
+        }
+        var found: [ContainerRecord] = []
+        if let keyed {
+            // An index naming a record that says otherwise is not trusted: the entries decide.
+            guard let record = try wanted(keyed), isKey(record.runtime) else { return try byEntries() }
+            found.append(record)
+        }
+        if namespace != nil {
+            for name in try Files.list(NetworkNamespace.runDirectory) where holds(name) {
+                guard let id = try store.containerID(named: name), !found.contains(where: { $0.id == id }),
+                      let record = try wanted(id) else { continue }
                 found.append(record)
             }
-            if namespace != nil {
-                for name in try Files.list(NetworkNamespace.runDirectory) where holds(name) {
-                    guard let id = try store.containerID(named: name), !found.contains(where: { $0.id == id }),
-                          let record = try candidate(id) else { continue }
-                    found.append(record)
-                }
-            }
-            return found
         }
-        return try runtimeContainersByEntries(attachedAs: key, orHolding: namespace)
-    }
-
-    private func runtimeContainersByEntries(attachedAs key: (containerID: String, ifName: String),
-                                            orHolding namespace: NetworkNamespace.Identity?) throws -> [ContainerRecord] {
-        func holds(_ name: String) -> Bool { namespace != nil && NetworkNamespace.identity(named: name) == namespace }
-        return try store.runtimeIndex().compactMap { id, entry in
-            if let entry, !entry.matches(containerID: key.containerID, ifName: key.ifName), !holds(entry.name) { return nil }
-            guard case .readable(let record)? = try loadContainer(id), let runtime = record.runtime,
-                  runtime.matches(containerID: key.containerID, ifName: key.ifName) || holds(record.name) else { return nil }
-            return record
-        }
+        return found
     }
 
     func removeRuntimeContainer(_ record: ContainerRecord) throws {

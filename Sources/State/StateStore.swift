@@ -223,11 +223,7 @@ public final class StateStore {
     /// a control character may be in it), a dot, the interface; nil when that is no file name.
     static func runtimeKeyFile(_ containerID: String, _ ifName: String) -> String? {
         guard !containerID.isEmpty, !ifName.isEmpty, !ifName.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == 0 }) else { return nil }
-        let hex = containerID.utf8.map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 16 ? "0" + digits : digits
-        }.joined()
-        let file = "\(hex).\(ifName)"
+        let file = "\(containerID.utf8.hexDigits()).\(ifName)"
         return file.utf8.count <= 255 ? file : nil // NAME_MAX
     }
 

@@ -47,31 +47,28 @@ extension RuleMeaning {
         let sentence: String
         switch owner {
         case .network(let network):
-            switch purpose {
-            case "icc on": sentence = "accepts container-to-container traffic on \(bridge) (enable_icc=true)"
-            case "icc off": sentence = "drops container-to-container traffic on \(bridge) because enable_icc=false"
-            case "internal: nothing out":
-                sentence = "drops everything from \(bridge) to elsewhere because \(network) is internal"
-            case "isolated from other networks":
-                sentence = "drops traffic from \(network)'s containers into other bridgectl networks: they are isolated"
-            case "outbound": sentence = "accepts traffic from \(network)'s containers leaving \(bridge) for elsewhere"
-            case "DNATed in": sentence = RuleMeaning.dnatedInSentence(bridge)
-            case "nothing else in": sentence = "drops any other traffic into \(bridge) (not a reply, not to a published port)"
-            case "internal: nothing in":
-                sentence = "drops everything entering \(bridge) from elsewhere because \(network) is internal"
-            case "masquerade":
-                sentence = "masquerades \(network)'s containers leaving through another interface as the host's address"
-            case "hairpin":
-                let subnet = exprs.lazy.compactMap { expr -> String? in
-                    if case .sourceInSubnet(let subnet) = expr { return "\(subnet)" } else { return nil }
-                }.first ?? "its subnet"
-                sentence = "masquerades \(network)'s containers (\(subnet)) reaching a published port on their own network (hairpin)"
-            default: sentence = fallback
-            }
+            sentence = sharedNetworkSentence(purpose, network: network, bridge: bridge)
+                ?? nftNetworkSentence(purpose, network: network, bridge: bridge, exprs: exprs) ?? fallback
         case .container, .bridgectl:
             sentence = sharedNftSentence(name, chain: chain, exprs: exprs) ?? fallback
         }
         return RuleMeaning(owner: owner, name: name, sentence: sentence)
+    }
+
+    /// A network's rule that this backend lays out its own way, in words.
+    static func nftNetworkSentence(_ purpose: String, network: String, bridge: String, exprs: [NftExpr]) -> String? {
+        switch purpose {
+        case "internal: nothing out": return "drops everything from \(bridge) to elsewhere because \(network) is internal"
+        case "isolated from other networks":
+            return "drops traffic from \(network)'s containers into other bridgectl networks: they are isolated"
+        case "masquerade": return "masquerades \(network)'s containers leaving through another interface as the host's address"
+        case "hairpin":
+            let subnet = exprs.lazy.compactMap { expr -> String? in
+                if case .sourceInSubnet(let subnet) = expr { return "\(subnet)" } else { return nil }
+            }.first ?? "its subnet"
+            return "masquerades \(network)'s containers (\(subnet)) reaching a published port on their own network (hairpin)"
+        default: return nil
+        }
     }
 
     static func sharedNftSentence(_ name: String, chain: String, exprs: [NftExpr]) -> String? {

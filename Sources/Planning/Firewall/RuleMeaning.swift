@@ -46,26 +46,30 @@ public struct RuleMeaning: Equatable, Sendable {
         }
     }
 
-    /// Both backends' words for accepting what another tool DNATed into a network.
-    static func dnatedInSentence(_ bridge: String) -> String {
-        "accepts connections another tool (CNI portmap, a rule of your own) DNATed into \(bridge)"
+    /// A network's rule that both backends write with the same purpose and meaning, in words;
+    /// nil for the ones each backend words (or lays out) its own way.
+    static func sharedNetworkSentence(_ purpose: String, network: String, bridge: String) -> String? {
+        switch purpose {
+        case "internal: nothing in": return "drops everything entering \(bridge) from elsewhere because \(network) is internal"
+        case "icc on": return "accepts container-to-container traffic on \(bridge) (enable_icc=true)"
+        case "icc off": return "drops container-to-container traffic on \(bridge) because enable_icc=false"
+        case "outbound": return "accepts traffic from \(network)'s containers leaving \(bridge) for elsewhere"
+        case "DNATed in": return "accepts connections another tool (CNI portmap, a rule of your own) DNATed into \(bridge)"
+        case "nothing else in": return "drops any other traffic into \(bridge) (not a reply, not to a published port)"
+        default: return nil
+        }
     }
 
     static func networkSentence(_ purpose: String, network: String, matches: RuleMatches) -> String {
         let bridge = matches.outInterface ?? matches.inInterface ?? "its bridge"
+        if let shared = sharedNetworkSentence(purpose, network: network, bridge: bridge) { return shared }
         switch purpose {
         case "replies": return "accepts replies into \(bridge) to connections already allowed"
         case "internal: nothing out": return "drops everything leaving \(bridge) for elsewhere because \(network) is internal"
-        case "internal: nothing in": return "drops everything entering \(bridge) from elsewhere because \(network) is internal"
         case "leaving: check isolation":
             return "checks traffic leaving \(bridge) against the other networks' isolation (\(matches.target ?? "?"))"
         case "isolated from other networks":
             return "drops traffic from other bridgectl networks into \(bridge): \(network) is isolated from them"
-        case "icc on": return "accepts container-to-container traffic on \(bridge) (enable_icc=true)"
-        case "icc off": return "drops container-to-container traffic on \(bridge) because enable_icc=false"
-        case "outbound": return "accepts traffic from \(network)'s containers leaving \(bridge) for elsewhere"
-        case "DNATed in": return dnatedInSentence(bridge)
-        case "nothing else in": return "drops any other traffic into \(bridge) (not a reply, not to a published port)"
         case "masquerade":
             return "masquerades \(matches.source ?? "the network") leaving through another interface as the host's address"
         case "host to published ports":
